@@ -1,0 +1,116 @@
+"""Grades a folder of submissions: side by side, each result saved as soon as it exists.
+
+One ``<student_id>/`` folder per student. Each finished submission's ``results.json`` is
+written before the next one is reported, so stopping a batch half way loses nothing, and
+``resume=True`` skips students whose code has not changed since their last grading.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from autograder.grades_table import grades_frame, write_grades
+from autograder.grading import GradingContext, grade_submission
+from autograder.manual import load_scores, written_results
+from autograder.results import SubmissionResult, read_results, write_results
+from autograder.spec import AssignmentSpec
+from autograder.submission import UnusableSubmission, read_submission
+
+RESULTS_FILE = "results.json"
+
+
+def student_folders(submissions: Path) -> list[tuple[str, Path]]:
+    """``(student_id, folder)`` for every non-hidden sub-folder, sorted by id."""
+    if not submissions.is_dir():
+        raise FileNotFoundError(f"submissions folder {submissions} does not exist")
+    return [
+        (p.name, p)
+        for p in sorted(submissions.iterdir())
+        if p.is_dir() and not p.is_symlink() and not p.name.startswith((".", "_"))
+    ]
+
+
+def grade_batch(
+    ctx: GradingContext,
+    folders: Iterable[tuple[str, Path]],
+    out: Path,
+    *,
+    jobs: int = 1,
+    resume: bool = False,
+    on_done: Callable[[SubmissionResult], None] | None = None,
+) -> list[SubmissionResult]:
+    """Grade every folder with ``jobs`` workers at once; write each results.json at once."""
+    spec = ctx.suite.spec
+    folder_out = out / spec.name
+    manual = load_scores(folder_out)
+    todo, results = [], []
+    for student_id, folder in folders:
+        previous = (
+            _up_to_date(spec, folder, folder_out / student_id / RESULTS_FILE) if resume else None
+        )
+        if previous is not None:
+            results.append(previous)
+            if on_done:
+                on_done(previous)
+        else:
+            todo.append((student_id, folder))
+
+    def one(student_id: str, folder: Path) -> SubmissionResult:
+        try:
+            result = grade_submission(folder, student_id, ctx)
+        except Exception:  # a bug of ours must not stop the class's grading
+            result = grade_failure(spec, student_id, traceback.format_exc())
+        result.tests += written_results(spec, manual, student_id)
+        write_results(result, folder_out / student_id / RESULTS_FILE)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(one, sid, folder) for sid, folder in todo]
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            if on_done:
+                on_done(result)
+    write_grades(grades_frame(spec, results), folder_out)
+    return sorted(results, key=lambda r: r.student_id)
+
+
+def grade_failure(spec: AssignmentSpec, student_id: str, trace: str) -> SubmissionResult:
+    """The record kept when the grader itself failed on a submission."""
+    return SubmissionResult(
+        spec.name,
+        student_id,
+        "grader-error",
+        "The grader failed on this submission; your instructor has been given the details.",
+        [],
+        output=trace,
+    )
+
+
+def refresh(spec: AssignmentSpec, out: Path) -> list[SubmissionResult]:
+    """Re-apply manual scores to every saved result and rebuild grades.csv."""
+    folder_out = out / spec.name
+    manual = load_scores(folder_out)
+    results = []
+    for path in sorted(folder_out.glob(f"*/{RESULTS_FILE}")):
+        result = read_results(path)
+        result.tests = [t for t in result.tests if t.outcome not in ("pending", "graded")]
+        result.tests += written_results(spec, manual, result.student_id)
+        write_results(result, path)
+        results.append(result)
+    write_grades(grades_frame(spec, results), folder_out)
+    return results
+
+
+def _up_to_date(spec: AssignmentSpec, folder: Path, results_path: Path) -> SubmissionResult | None:
+    if not results_path.is_file():
+        return None
+    try:
+        previous = read_results(results_path)
+        current = read_submission(folder, spec).digest
+    except (UnusableSubmission, ValueError, KeyError, OSError):
+        return None
+    return previous if previous.digest == current and previous.status != "grader-error" else None

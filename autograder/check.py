@@ -1,0 +1,47 @@
+"""What a student runs before submitting: the public tests, in a worker, in a second.
+
+It needs only the released package (``assignments/<name>/``): the public spec and public
+tests. Hidden tests, the reference and the course secret are never involved.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from autograder.course import Course
+from autograder.grading import GradingContext, grade_submission
+from autograder.hidden_tests import load_suite
+from autograder.results import SubmissionResult
+from autograder.spec import SPEC_FILE, AssignmentSpec, SpecError, load_spec
+
+PUBLIC_SEED = "public-check"
+
+
+def find_public_spec(name: str, path: Path, course: Course) -> AssignmentSpec:
+    """The released spec of ``name``: next to the student's file, or in ``assignments/``."""
+    start = path if path.is_dir() else path.parent
+    candidates = [start, *start.resolve().parents][:3] + [course.assignments / name]
+    for folder in candidates:
+        spec_path = folder / SPEC_FILE
+        if spec_path.is_file():
+            spec = load_spec(folder)
+            if spec.name == name and spec.public_tests:
+                return spec
+    raise SpecError(
+        f"cannot find the released assignment {name!r}: looked for {SPEC_FILE} next to "
+        f"{path} and in {course.assignments / name}. Run this inside the folder you were given."
+    )
+
+
+def run_check(spec: AssignmentSpec, path: Path) -> SubmissionResult:
+    """Grade ``path`` (the student's file, or the folder holding it) on the public tests."""
+    ctx = GradingContext(load_suite(spec, "public"), PUBLIC_SEED)
+    if path.is_dir():
+        return grade_submission(path, "student", ctx)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist")
+    with tempfile.TemporaryDirectory(prefix="autograder-check-") as tmp:
+        shutil.copyfile(path, Path(tmp) / spec.student_file)
+        return grade_submission(Path(tmp), "student", ctx)

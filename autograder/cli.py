@@ -1,0 +1,206 @@
+"""The ``autograder`` command: parses arguments, calls the engine, prints for people."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from autograder import __version__
+from autograder.batch import grade_batch, refresh, student_folders
+from autograder.check import find_public_spec, run_check
+from autograder.course import Course, find_course
+from autograder.grading import GradingContext
+from autograder.hidden_tests import load_suite
+from autograder.manual import ManualScoreError, import_scores
+from autograder.release import ReleaseRefused, release
+from autograder.results import SubmissionResult
+from autograder.spec import SpecError
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_release(args: argparse.Namespace, course: Course) -> int:
+    spec = course.spec(args.assignment)
+    target = Path(args.out) if args.out else course.assignments
+    report = release(spec, target)
+    out.print(
+        f"[green]Released {spec.name}[/] to {report.folder}: the reference passes all "
+        f"{len(report.reference.tests)} checks and the template scores 0."
+    )
+    for path in report.files:
+        out.print(f"  {path.relative_to(report.folder)}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, course: Course) -> int:
+    path = Path(args.path)
+    spec = find_public_spec(args.assignment, path, course)
+    result = run_check(spec, path)
+    for test in result.tests:
+        mark = "[green]PASS[/]" if test.outcome == "passed" else "[red]FAIL[/]"
+        out.print(f"{mark} {test.name} [dim]({test.max_score:g} pt)[/]")
+        if test.outcome != "passed":
+            out.print(escape(_indent(test.output)))
+    passed = sum(t.outcome == "passed" for t in result.tests)
+    if result.message:
+        out.print(f"\n[yellow]{escape(result.message)}[/]")
+    out.print(
+        f"\n{passed}/{len(result.tests)} public tests passed. Public tests check a few "
+        "properties; the hidden tests that decide your grade check more."
+    )
+    return 0 if passed == len(result.tests) else 1
+
+
+def cmd_grade(args: argparse.Namespace, course: Course) -> int:
+    spec = course.spec(args.assignment)
+    submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
+    reports = Path(args.out) if args.out else course.reports
+    folders = student_folders(submissions)
+    if not folders:
+        raise UserError(
+            f"no student folders in {submissions}; expected {submissions}/<student_id>/"
+        )
+    ctx = GradingContext(load_suite(spec, "hidden"), course.secret())
+    jobs = args.jobs or os.cpu_count() or 1
+    with _progress() as progress:
+        task = progress.add_task(f"grading {spec.name}", total=len(folders))
+        results = grade_batch(
+            ctx,
+            folders,
+            reports,
+            jobs=jobs,
+            resume=args.resume,
+            on_done=lambda r: progress.advance(task),
+        )
+    _print_summary(results)
+    folder = reports / spec.name
+    out.print(f"\nResults: {folder}/<student_id>/results.json\nTable:   {folder / 'grades.csv'}")
+    return 0
+
+
+def cmd_manual_import(args: argparse.Namespace, course: Course) -> int:
+    spec = course.spec(args.assignment)
+    reports = Path(args.out) if args.out else course.reports
+    count = import_scores(spec, Path(args.csv), reports / spec.name)
+    results = refresh(spec, reports)
+    pending = sum(r.pending > 0 for r in results)
+    out.print(
+        f"Imported {count} score(s) for {spec.name}; grades.csv and results.json updated. "
+        f"{pending} student(s) still have written answers pending."
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _print_summary(results: list[SubmissionResult]) -> None:
+    table = Table(title="Grades")
+    for column in ("student", "score", "max", "%", "pending", "status", "note"):
+        table.add_column(
+            column, justify="right" if column in ("score", "max", "%", "pending") else "left"
+        )
+    for r in results:
+        percent = 100 * r.score / r.max_score if r.max_score else 0.0
+        style = "green" if r.status == "ok" else "red"
+        note = r.message.splitlines()[0][:70] if r.message else ""
+        table.add_row(
+            escape(r.student_id),
+            f"{r.score:g}",
+            f"{r.max_score:g}",
+            f"{percent:.0f}",
+            f"{r.pending:g}" if r.pending else "",
+            f"[{style}]{r.status}[/]",
+            escape(note),
+        )
+    out.print(table)
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    out.print("Status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines()[:20])
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="autograder", description="Release, check and grade ML math and NumPy homework."
+    )
+    parser.add_argument("--version", action="version", version=f"autograder {__version__}")
+    parser.add_argument(
+        "--course", help="the course folder (default: found from the current folder)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("release", help="check an assignment and write the student package")
+    p.add_argument("assignment")
+    p.add_argument("--out", help="where to write it (default: assignments/)")
+    p.set_defaults(run=cmd_release)
+
+    p = sub.add_parser("check", help="run the public tests on your work (students)")
+    p.add_argument("assignment")
+    p.add_argument("path", help="your file (e.g. softmax.py) or the folder holding it")
+    p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("grade", help="grade every student folder of an assignment")
+    p.add_argument("assignment")
+    p.add_argument("submissions", nargs="?", help="default: submissions/<assignment>")
+    p.add_argument("--jobs", "-j", type=int, help="submissions graded at once (default: CPU count)")
+    p.add_argument("--out", help="reports folder (default: reports/)")
+    p.add_argument("--resume", action="store_true", help="skip students whose code did not change")
+    p.set_defaults(run=cmd_grade)
+
+    p = sub.add_parser("manual", help="written answers graded by hand")
+    manual = p.add_subparsers(dest="manual_command", required=True, metavar="ACTION")
+    q = manual.add_parser("import", help="merge a CSV of scores: student_id,problem,score,comment")
+    q.add_argument("assignment")
+    q.add_argument("csv")
+    q.add_argument("--out", help="reports folder (default: reports/)")
+    q.set_defaults(run=cmd_manual_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    course = Course(Path(args.course).resolve()) if args.course else find_course()
+    try:
+        return args.run(args, course)
+    except (UserError, SpecError, ReleaseRefused, ManualScoreError, FileNotFoundError) as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

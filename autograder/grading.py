@@ -1,0 +1,168 @@
+"""Grades one submission: hidden tests in the grader, student code in its worker.
+
+The tests, the reference and every comparison run here, in the trusted process; the
+``submission`` fixture forwards calls to the worker, which only returns plain data. No
+score is ever read from the worker: a test passes when its function returns normally.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from autograder.hidden_tests import TestCase, TestSuite
+from autograder.results import SubmissionResult, TestResult
+from autograder.sandbox.client import SubprocessLauncher
+from autograder.sandbox.errors import SubmissionFault
+from autograder.sandbox.proxy import CallLog, SubmissionProxy
+from autograder.sandbox.session import Launcher, LoadReport, Session
+from autograder.submission import UnusableSubmission, read_submission
+
+MAX_PRINTED = 10_000  # characters of student output kept in results.json
+
+
+@dataclass(frozen=True)
+class GradingContext:
+    """What grading needs besides the submission: the suite, secret and worker launcher."""
+
+    suite: TestSuite
+    secret: str
+    launcher: Launcher = SubprocessLauncher()
+
+
+def rng_for(secret: str, student_id: str, test_name: str) -> np.random.Generator:
+    """The per-student random generator of one test: stable across regrades."""
+    digest = hashlib.sha256(f"{secret}\0{student_id}\0{test_name}".encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:8], "big"))
+
+
+def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> SubmissionResult:
+    """Run every test of ``ctx.suite`` against the code in ``folder``."""
+    spec = ctx.suite.spec
+    started = time.monotonic()
+    try:
+        source = read_submission(folder, spec)
+    except UnusableSubmission as bad:
+        return _finish(
+            spec.name,
+            student_id,
+            bad.status,
+            bad.message,
+            _all_failed(ctx.suite, bad.message),
+            started,
+        )
+    scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
+    session = Session(
+        ctx.launcher,
+        scratch,
+        spec.module_name,
+        source.chunks,
+        call_timeout=spec.limits.call_timeout,
+        total_timeout=spec.limits.submission_timeout,
+    )
+    try:
+        report = session.start()
+        if report.fault is not None:
+            message = f"{spec.student_file} could not be loaded: {report.fault.message}"
+            tests = _all_failed(ctx.suite, message)
+            status = report.fault.status
+        else:
+            message = _load_message(report, spec.student_file)
+            tests = [_run_test(case, session, student_id, ctx) for case in ctx.suite.tests]
+            status = _status(report, session)
+            if status != "ok" and not message:
+                message = session.faults[0].message
+    finally:
+        session.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    result = _finish(spec.name, student_id, status, message, tests, started, session.output())
+    result.digest = source.digest
+    return result
+
+
+def _run_test(case: TestCase, session: Session, student_id: str, ctx: GradingContext) -> TestResult:
+    log = CallLog()
+    available = {
+        "submission": SubmissionProxy(session, log),
+        "reference": ctx.suite.reference,
+        "rng": rng_for(ctx.secret, student_id, case.name),
+    }
+    kwargs = {**case.params, **{name: available[name] for name in case.fixtures}}
+    started = time.monotonic()
+    try:
+        case.func(**kwargs)
+        outcome, output = "passed", ""
+    except AssertionError as exc:
+        outcome, output = "failed", str(exc) or "assertion failed"
+    except SubmissionFault as fault:
+        outcome, output = "failed", str(fault)
+    except Exception as exc:  # the test could not even compare: usually a wrong return type
+        outcome, output = "failed", f"could not check the answer: {type(exc).__name__}: {exc}"
+    return TestResult(
+        name=case.name,
+        problem=case.problem,
+        score=case.points if outcome == "passed" else 0.0,
+        max_score=case.points,
+        outcome=outcome,
+        output=output,
+        visibility=case.visibility,
+        tags=log.take(),
+        duration=time.monotonic() - started,
+    )
+
+
+def _all_failed(suite: TestSuite, message: str) -> list[TestResult]:
+    return [
+        TestResult(t.name, t.problem, 0.0, t.points, "failed", message, t.visibility)
+        for t in suite.tests
+    ]
+
+
+def _load_message(report: LoadReport, filename: str) -> str:
+    if not report.chunk_errors:
+        return ""
+    first = report.chunk_errors[0]
+    where = first.get("traceback", "").strip()
+    return f"{filename} failed while loading: {first['type']}: {first['message']}" + (
+        f"\n{where}" if where else ""
+    )
+
+
+def _status(report: LoadReport, session: Session) -> str:
+    if report.chunk_errors:
+        return "error"
+    for fault in session.faults:
+        return fault.status
+    return "ok"
+
+
+def _finish(
+    assignment: str,
+    student_id: str,
+    status: str,
+    message: str,
+    tests: list[TestResult],
+    started: float,
+    output: str = "",
+) -> SubmissionResult:
+    summary = message or "Your code loaded and every test ran."
+    if output.strip():
+        printed = output if len(output) <= MAX_PRINTED else output[:MAX_PRINTED] + "\n[... cut]"
+        summary += f"\n\nWhat your code printed:\n{printed}"
+    return SubmissionResult(
+        assignment=assignment,
+        student_id=student_id,
+        status=status,
+        message=message,
+        tests=tests,
+        execution_time=time.monotonic() - started,
+        output=summary,
+        graded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )

@@ -1,0 +1,213 @@
+"""One submission's conversation with its worker: load the code, make calls, survive crashes.
+
+A call that times out or kills the worker costs only that call: the next call starts a
+fresh worker and loads the student's code again (up to ``max_restarts`` times and within
+the submission's total time budget), so one endless loop in one function does not take
+the points of the other functions with it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from autograder.sandbox.client import CapturedOutput, WorkerProcess
+from autograder.sandbox.errors import (
+    CallTimeout,
+    MissingName,
+    StudentError,
+    SubmissionFault,
+    WorkerCrashed,
+)
+from autograder.sandbox.protocol import (
+    ChannelClosed,
+    ChannelTimeout,
+    Handle,
+    ProtocolError,
+    decode,
+    encode,
+)
+
+
+class Launcher(Protocol):
+    """Anything that can start a worker in a scratch folder."""
+
+    name: str
+
+    def start(self, scratch: Path) -> WorkerProcess: ...
+
+
+@dataclass
+class Chunk:
+    """A piece of student source: a whole ``.py`` file, or one notebook cell."""
+
+    name: str
+    source: str
+
+
+@dataclass
+class LoadReport:
+    """What happened when the student's code was loaded."""
+
+    chunk_errors: list[dict] = field(default_factory=list)
+    defined: list[str] = field(default_factory=list)
+    fault: SubmissionFault | None = None
+
+
+class Session:
+    """Loads a submission into a worker and forwards calls to it."""
+
+    def __init__(
+        self,
+        launcher: Launcher,
+        scratch: Path,
+        module_name: str,
+        chunks: list[Chunk],
+        *,
+        call_timeout: float,
+        total_timeout: float,
+        max_restarts: int = 3,
+    ) -> None:
+        self.launcher = launcher
+        self.scratch = scratch
+        self.module_name = module_name
+        self.chunks = chunks
+        self.call_timeout = call_timeout
+        self.deadline = time.monotonic() + total_timeout
+        self.restarts_left = max_restarts
+        self.worker: WorkerProcess | None = None
+        self.generation = 0
+        self.outputs: list[CapturedOutput] = []
+        self.faults: list[SubmissionFault] = []
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    def start(self) -> LoadReport:
+        """Start the first worker and load the code; never raises for student faults."""
+        try:
+            return self._spawn_and_load()
+        except SubmissionFault as fault:
+            self.faults.append(fault)
+            return LoadReport(fault=fault)
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.kill()
+            self.worker = None
+
+    def output(self) -> str:
+        """Everything the student's code printed, over all workers, capped."""
+        return "".join(o.text() for o in self.outputs)
+
+    # -- calls ------------------------------------------------------------------------
+
+    def call(self, path: list[str], args: tuple, kwargs: dict, handle: Handle | None = None) -> Any:
+        blobs: list[bytes] = []
+        header = {
+            "op": "call",
+            "path": path,
+            "args": encode(list(args), blobs),
+            "kwargs": encode(dict(kwargs), blobs),
+        }
+        return self._request(header, blobs, path, handle)
+
+    def get(self, path: list[str], handle: Handle | None = None) -> Any:
+        return self._request({"op": "get", "path": path}, [], path, handle)
+
+    def _request(self, header: dict, blobs: list[bytes], path: list[str], handle: Handle | None):
+        worker = self._ready_worker()
+        if handle is not None:
+            if handle.generation != self.generation:
+                raise WorkerCrashed(
+                    f"the {handle.type_name} object was lost when your code was restarted "
+                    "after an earlier crash or timeout"
+                )
+            header["handle"] = handle.id
+        name = ".".join(path) or "value"
+        reply, reply_blobs = self._exchange(worker, header, blobs, f"calling {name}")
+        if not reply.get("ok"):
+            raise _fault_from_error(reply.get("error") or {}, name)
+        try:
+            value = decode(reply.get("value"), reply_blobs)
+        except ProtocolError as exc:
+            raise WorkerCrashed(
+                f"{name} returned something that could not be read: {exc}"
+            ) from None
+        return self._stamp(value)
+
+    # -- internals --------------------------------------------------------------------
+
+    def _ready_worker(self) -> WorkerProcess:
+        if self.worker is not None and self.worker.alive():
+            return self.worker
+        if self.restarts_left <= 0:
+            raise WorkerCrashed(
+                "your code crashed or timed out too many times; no more calls are made"
+            )
+        self.restarts_left -= 1
+        self._spawn_and_load()
+        return self.worker
+
+    def _spawn_and_load(self) -> LoadReport:
+        self.close()
+        self._check_budget("starting your code")
+        self.worker = self.launcher.start(self.scratch)
+        self.generation += 1
+        self.outputs.append(self.worker.output)
+        header = {
+            "op": "load",
+            "module": self.module_name,
+            "chunks": [{"name": c.name, "source": c.source} for c in self.chunks],
+        }
+        reply, _ = self._exchange(self.worker, header, [], "loading your code")
+        return LoadReport(reply.get("chunk_errors", []), reply.get("defined", []))
+
+    def _exchange(self, worker: WorkerProcess, header: dict, blobs: list[bytes], doing: str):
+        timeout = self._check_budget(doing)
+        try:
+            return worker.request(header, blobs, timeout)
+        except ChannelTimeout:
+            fault = CallTimeout(f"time limit ({timeout:.3g} s) exceeded while {doing}")
+        except ChannelClosed:
+            worker.kill()
+            fault = WorkerCrashed(
+                f"your code ended the process while {doing} ({worker.exit_description()})"
+            )
+        except ProtocolError as exc:
+            worker.kill()
+            fault = WorkerCrashed(f"the worker sent an unreadable answer while {doing}: {exc}")
+        self.faults.append(fault)
+        raise fault
+
+    def _check_budget(self, doing: str) -> float:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            fault = CallTimeout(f"the submission's total time limit ran out before {doing}")
+            self.faults.append(fault)
+            raise fault
+        return min(self.call_timeout, remaining)
+
+    def _stamp(self, value: Any) -> Any:
+        """Tag handles with the worker generation they belong to."""
+        if isinstance(value, Handle):
+            value.generation = self.generation
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                self._stamp(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                self._stamp(item)
+        return value
+
+
+def _fault_from_error(error: dict, name: str) -> SubmissionFault:
+    kind = str(error.get("type", "Exception"))
+    message = str(error.get("message", ""))
+    trace = str(error.get("traceback", ""))
+    if kind == "MissingName":
+        return MissingName(message)
+    if kind == "NotImplementedError":
+        return StudentError(f"{name} is not implemented yet", exc_type=kind, detail=trace)
+    return StudentError(f"{name} raised {kind}: {message}", exc_type=kind, detail=trace)

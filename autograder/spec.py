@@ -1,0 +1,151 @@
+"""Reads and checks an assignment's spec (``assignment.toml``).
+
+The spec is the one place an assignment is described to the engine: which file students
+submit, where the reference and the tests are, the problems and their points, limits and
+tolerances. A spec error names the file and the field and says how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+SPEC_FILE = "assignment.toml"
+
+
+class SpecError(Exception):
+    """The assignment spec is missing or invalid."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    id: str
+    title: str
+    written: bool = False
+    points: float = 0.0  # for written problems; code problems sum their tests' points
+    prompt: str = ""
+
+
+@dataclass(frozen=True)
+class Limits:
+    call_timeout: float = 10.0
+    submission_timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class AssignmentSpec:
+    """An assignment as the engine knows it. ``root`` is the folder holding the spec."""
+
+    name: str
+    title: str
+    root: Path
+    student_file: str
+    problems: tuple[Problem, ...]
+    reference: str | None = None
+    problem_text: str | None = None
+    hidden_tests: tuple[str, ...] = ()
+    public_tests: tuple[str, ...] = ()
+    due: datetime | None = None
+    limits: Limits = field(default_factory=Limits)
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def module_name(self) -> str:
+        return Path(self.student_file).stem
+
+    def problem(self, problem_id: str) -> Problem:
+        for problem in self.problems:
+            if problem.id == problem_id:
+                return problem
+        known = ", ".join(p.id for p in self.problems)
+        raise SpecError(f"{self.name}: no problem {problem_id!r} in {SPEC_FILE} (known: {known})")
+
+    @property
+    def written_problems(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.written)
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+
+def load_spec(folder: Path) -> AssignmentSpec:
+    """Read ``folder/assignment.toml``; raise ``SpecError`` with a readable message."""
+    path = Path(folder) / SPEC_FILE
+    if not path.is_file():
+        raise SpecError(f"no {SPEC_FILE} in {folder}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{path}: not valid TOML: {exc}") from None
+    return parse_spec(data, Path(folder), source=str(path))
+
+
+def parse_spec(data: dict[str, Any], root: Path, *, source: str = SPEC_FILE) -> AssignmentSpec:
+    """Build a spec from parsed TOML, checking every field a user could get wrong."""
+
+    def need(key: str, kind: type, where: dict = data) -> Any:
+        if key not in where:
+            raise SpecError(f"{source}: missing required field {key!r}")
+        value = where[key]
+        if not isinstance(value, kind):
+            raise SpecError(f"{source}: {key!r} must be a {kind.__name__}, got {value!r}")
+        return value
+
+    name = need("name", str)
+    problems = tuple(_parse_problem(p, source) for p in need("problems", list))
+    ids = [p.id for p in problems]
+    if len(set(ids)) != len(ids):
+        raise SpecError(f"{source}: problem ids must be unique, got {ids}")
+    limits = data.get("limits", {})
+    tolerance = data.get("tolerance", {})
+    return AssignmentSpec(
+        name=name,
+        title=data.get("title", name),
+        root=root,
+        student_file=need("student_file", str),
+        problems=problems,
+        reference=data.get("reference"),
+        problem_text=data.get("problem_text"),
+        hidden_tests=tuple(data.get("hidden_tests", ())),
+        public_tests=tuple(data.get("public_tests", ())),
+        due=_parse_due(data.get("due"), source),
+        limits=Limits(
+            call_timeout=float(limits.get("call_timeout", Limits.call_timeout)),
+            submission_timeout=float(limits.get("submission_timeout", Limits.submission_timeout)),
+        ),
+        rtol=float(tolerance.get("rtol", 1e-6)),
+        atol=float(tolerance.get("atol", 1e-9)),
+        raw=data,
+    )
+
+
+def _parse_problem(entry: Any, source: str) -> Problem:
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        raise SpecError(f"{source}: every [[problems]] entry needs a string 'id', got {entry!r}")
+    written = bool(entry.get("written", False))
+    if written and not isinstance(entry.get("points"), (int, float)):
+        raise SpecError(f"{source}: written problem {entry['id']!r} needs numeric 'points'")
+    return Problem(
+        id=entry["id"],
+        title=entry.get("title", entry["id"]),
+        written=written,
+        points=float(entry.get("points", 0.0)),
+        prompt=entry.get("prompt", ""),
+    )
+
+
+def _parse_due(value: Any, source: str) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        raise SpecError(f"{source}: 'due' must be an ISO date-time, got {value!r}") from None

@@ -1,0 +1,134 @@
+"""Shared fixtures: small throwaway assignments built in a temporary course folder."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from autograder.course import Course
+
+REPO = Path(__file__).resolve().parents[1]
+
+TOY_SPEC = """
+name = "toy"
+title = "Toy"
+student_file = "toy.py"
+reference = "toy.py"
+problem_text = "problem.md"
+hidden_tests = ["tests/test_hidden.py"]
+public_tests = ["public/test_public.py"]
+
+[limits]
+call_timeout = 1.5
+submission_timeout = 20.0
+
+[[problems]]
+id = "double"
+title = "Double"
+
+[[problems]]
+id = "norm"
+title = "Norm"
+
+[[problems]]
+id = "essay"
+title = "Essay"
+written = true
+points = 3
+prompt = "Explain."
+"""
+
+TOY_REFERENCE = '''
+import numpy as np
+
+
+def double(x):
+    """Return 2x."""
+    ### BEGIN SOLUTION
+    return 2 * np.asarray(x, dtype=float)
+    ### END SOLUTION
+
+
+def norm(x):
+    """Euclidean norm."""
+    ### BEGIN SOLUTION
+    return float(np.sqrt(np.sum(np.asarray(x, dtype=float) ** 2)))
+    ### END SOLUTION
+'''
+
+TOY_HIDDEN = """
+import numpy as np
+import pytest
+
+from autograder.compare import assert_close
+
+
+@pytest.mark.problem("double")
+@pytest.mark.points(2)
+def test_double_fixed(submission, reference):
+    x = np.array([1.0, -2.0, 3.5])
+    assert_close(submission.double(x), reference.double(x), what="double(x)")
+
+
+@pytest.mark.problem("double")
+@pytest.mark.parametrize("n", [1, 4])
+def test_double_random(submission, reference, rng, n):
+    x = rng.normal(size=n)
+    assert_close(submission.double(x), reference.double(x), what="double(x)")
+
+
+@pytest.mark.problem("norm")
+def test_norm(submission, reference, rng):
+    x = rng.normal(size=5)
+    assert submission.norm(x) == pytest.approx(reference.norm(x))
+"""
+
+TOY_PUBLIC = """
+import pytest
+
+
+@pytest.mark.problem("double")
+def test_double_shape(submission):
+    assert len(submission.double([1.0, 2.0])) == 2
+
+
+@pytest.mark.problem("norm")
+def test_norm_of_zero(submission):
+    assert submission.norm([0.0, 0.0]) == 0
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def toy_course(tmp_path: Path) -> Course:
+    """A course folder with one small assignment, ``toy``, and no submissions yet."""
+    root = tmp_path / "course"
+    folder = root / "solutions" / "toy"
+    write(folder / "assignment.toml", TOY_SPEC)
+    write(folder / "toy.py", TOY_REFERENCE)
+    write(folder / "problem.md", "# Toy\nDouble a vector; compute a norm.\n")
+    write(folder / "tests" / "test_hidden.py", TOY_HIDDEN)
+    write(folder / "public" / "test_public.py", TOY_PUBLIC)
+    write(root / "solutions" / ".course_secret", "test-secret\n")
+    return Course(root)
+
+
+@pytest.fixture
+def submit(toy_course: Course):
+    """``submit(student_id, source)`` writes a toy submission and returns its folder."""
+
+    def _submit(student_id: str, source: str | None, filename: str = "toy.py") -> Path:
+        folder = toy_course.submissions / "toy" / student_id
+        folder.mkdir(parents=True, exist_ok=True)
+        if source is not None:
+            write(folder / filename, source)
+        return folder
+
+    return _submit
