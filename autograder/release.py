@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-
-import tomllib
 
 from autograder.grading import GradingContext, grade_submission
 from autograder.hidden_tests import load_suite

@@ -7,12 +7,11 @@ tolerances. A spec error names the file and the field and says how to fix it.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 SPEC_FILE = "assignment.toml"
 

@@ -1,0 +1,340 @@
+"""Hidden tests for the `softmax` homework.
+
+Fixed-input and random-input checks are separate tests, so a submission can
+lose one without the other. Expected values always come from `reference`,
+except SEED_JACOBIAN: the matrix printed in the source material, the one
+published fixture. Random logits are 3 * standard normal: moderate on
+purpose, so only the tests named `..._extreme_...` probe overflow.
+"""
+
+import numpy as np
+import pytest
+
+from autograder.compare import assert_close
+
+# Jacobian of softmax([5, 7, 8]) as printed (8 decimals) in the source material.
+SEED_JACOBIAN = [
+    [0.03388568, -0.00911326, -0.02477242],
+    [-0.00911326, 0.19215805, -0.18304478],
+    [-0.02477242, -0.18304478, 0.2078172],
+]
+
+
+# --- softmax -----------------------------------------------------------------
+
+
+@pytest.mark.problem("softmax")
+@pytest.mark.points(1)
+def test_softmax_small_vector(submission, reference):
+    x = [1.0, 2.0, 3.0, 0.5]
+    assert_close(submission.softmax(x), reference.softmax(x), what="softmax([1, 2, 3, 0.5])")
+
+
+@pytest.mark.problem("softmax")
+@pytest.mark.points(1)
+def test_softmax_random_vector(submission, reference, rng):
+    x = 3.0 * rng.standard_normal(int(rng.integers(2, 11)))
+    assert_close(
+        submission.softmax(x), reference.softmax(x), what="softmax(x) for a random vector x"
+    )
+
+
+@pytest.mark.problem("softmax")
+@pytest.mark.points(1)
+def test_softmax_random_batch(submission, reference, rng):
+    x = 3.0 * rng.standard_normal((int(rng.integers(2, 7)), int(rng.integers(2, 7))))
+    assert_close(
+        submission.softmax(x),
+        reference.softmax(x),
+        what="softmax(X) row by row for a random batch X",
+    )
+
+
+@pytest.mark.problem("softmax")
+@pytest.mark.points(1)
+def test_softmax_nested_list_batch(submission, reference):
+    x = [[0.0, 1.0, 2.0], [3.0, -1.0, 0.5]]
+    assert_close(
+        submission.softmax(x), reference.softmax(x), what="softmax of a nested Python list (2 rows)"
+    )
+
+
+@pytest.mark.problem("softmax")
+@pytest.mark.points(1)
+@pytest.mark.parametrize(
+    "x",
+    [[1000.0, 1001.0, 1002.0], [-1000.0, -1000.0]],
+    ids=["large_positive", "large_negative"],
+)
+def test_softmax_extreme_logits(submission, reference, x):
+    out = np.asarray(submission.softmax(x), dtype=float)
+    assert np.all(np.isfinite(out)), f"softmax({x}) is not finite: {out} (subtract the max first)"
+    assert_close(out, reference.softmax(x), what=f"softmax({x})")
+
+
+# --- jacobian ----------------------------------------------------------------
+
+
+@pytest.mark.problem("jacobian")
+@pytest.mark.points(1)
+def test_jacobian_iterative_seed_example(submission, reference):
+    s = reference.softmax([5.0, 7.0, 8.0]).tolist()
+    assert_close(
+        submission.softmax_grad_iterative(s),
+        SEED_JACOBIAN,
+        rtol=0.0,
+        atol=1e-6,
+        what="softmax_grad_iterative(softmax([5, 7, 8]))",
+    )
+
+
+@pytest.mark.problem("jacobian")
+@pytest.mark.points(1)
+def test_jacobian_vectorized_seed_example(submission, reference):
+    s = reference.softmax([5.0, 7.0, 8.0]).tolist()
+    assert_close(
+        submission.softmax_grad_vectorized(s),
+        SEED_JACOBIAN,
+        rtol=0.0,
+        atol=1e-6,
+        what="softmax_grad_vectorized(softmax([5, 7, 8]))",
+    )
+
+
+@pytest.mark.problem("jacobian")
+@pytest.mark.points(2)
+def test_jacobian_iterative_random(submission, reference, rng):
+    s = reference.softmax(3.0 * rng.standard_normal(int(rng.integers(2, 9))))
+    assert_close(
+        submission.softmax_grad_iterative(s),
+        reference.softmax_grad_iterative(s),
+        what=f"softmax_grad_iterative(s) for a random s of length {s.size}",
+    )
+
+
+@pytest.mark.problem("jacobian")
+@pytest.mark.points(2)
+def test_jacobian_vectorized_random(submission, reference, rng):
+    s = reference.softmax(3.0 * rng.standard_normal(int(rng.integers(2, 9))))
+    assert_close(
+        submission.softmax_grad_vectorized(s),
+        reference.softmax_grad_vectorized(s),
+        what=f"softmax_grad_vectorized(s) for a random s of length {s.size}",
+    )
+
+
+# --- shift: logsumexp and log_softmax ---------------------------------------
+
+
+@pytest.mark.problem("shift")
+@pytest.mark.points(1)
+def test_logsumexp_random_vector(submission, reference, rng):
+    x = 3.0 * rng.standard_normal(int(rng.integers(2, 11)))
+    assert_close(
+        submission.logsumexp(x), reference.logsumexp(x), what="logsumexp(x) for a random vector x"
+    )
+
+
+@pytest.mark.problem("shift")
+@pytest.mark.points(1)
+def test_logsumexp_random_batch(submission, reference, rng):
+    x = 3.0 * rng.standard_normal((int(rng.integers(2, 7)), int(rng.integers(2, 7))))
+    assert_close(
+        submission.logsumexp(x),
+        reference.logsumexp(x),
+        what="logsumexp(X) per row of a random batch X",
+    )
+
+
+@pytest.mark.problem("shift")
+@pytest.mark.points(1)
+def test_logsumexp_extreme_logits(submission, reference):
+    x = [[1000.0, 1001.0, 1002.0], [-1000.0, -1000.0, -1000.0]]
+    out = np.asarray(submission.logsumexp(x), dtype=float)
+    assert np.all(np.isfinite(out)), f"logsumexp({x}) is not finite: {out}"
+    assert_close(out, reference.logsumexp(x), what=f"logsumexp({x})")
+
+
+@pytest.mark.problem("shift")
+@pytest.mark.points(1)
+def test_log_softmax_random_batch(submission, reference, rng):
+    x = 3.0 * rng.standard_normal((int(rng.integers(2, 7)), int(rng.integers(2, 7))))
+    assert_close(
+        submission.log_softmax(x),
+        reference.log_softmax(x),
+        what="log_softmax(X) for a random batch X",
+    )
+
+
+@pytest.mark.problem("shift")
+@pytest.mark.points(1)
+def test_log_softmax_extreme_logits(submission, reference):
+    x = [[1000.0, 1001.0, 1002.0], [0.0, -1000.0, 5.0]]
+    out = np.asarray(submission.log_softmax(x), dtype=float)
+    assert np.all(np.isfinite(out)), f"log_softmax({x}) is not finite: {out}"
+    assert_close(out, reference.log_softmax(x), what=f"log_softmax({x})")
+
+
+# --- sigmoid_link ------------------------------------------------------------
+
+
+@pytest.mark.problem("sigmoid_link")
+@pytest.mark.points(1)
+def test_sigmoid_random(submission, reference, rng):
+    z = 4.0 * rng.standard_normal((int(rng.integers(1, 5)), int(rng.integers(2, 7))))
+    assert_close(
+        submission.sigmoid(z), reference.sigmoid(z), what="sigmoid(Z) for a random array Z"
+    )
+
+
+@pytest.mark.problem("sigmoid_link")
+@pytest.mark.points(1)
+def test_sigmoid_scalar_input(submission, reference, rng):
+    z = float(4.0 * rng.standard_normal())
+    assert_close(
+        submission.sigmoid(z),
+        reference.sigmoid(z),
+        what=f"sigmoid({z}) (a number in, a number out)",
+    )
+
+
+@pytest.mark.problem("sigmoid_link")
+@pytest.mark.points(1)
+def test_sigmoid_extreme_values(submission, reference):
+    z = [-1000.0, -50.0, 0.0, 50.0, 1000.0]
+    out = np.asarray(submission.sigmoid(z), dtype=float)
+    assert np.all(np.isfinite(out)), f"sigmoid({z}) is not finite: {out}"
+    assert_close(out, reference.sigmoid(z), what=f"sigmoid({z})")
+
+
+@pytest.mark.problem("sigmoid_link")
+@pytest.mark.points(1)
+def test_two_class_softmax_as_sigmoid_random(submission, reference, rng):
+    n = int(rng.integers(2, 9))
+    z0 = 3.0 * rng.standard_normal(n)
+    z1 = 3.0 * rng.standard_normal(n)
+    assert_close(
+        submission.two_class_softmax_as_sigmoid(z0, z1),
+        reference.two_class_softmax_as_sigmoid(z0, z1),
+        what="two_class_softmax_as_sigmoid(z0, z1) for random logit vectors",
+    )
+
+
+@pytest.mark.problem("sigmoid_link")
+@pytest.mark.points(1)
+def test_two_class_softmax_as_sigmoid_extreme_logits(submission, reference):
+    z0 = [1000.0, -1000.0, 1000.0, 0.0]
+    z1 = [-1000.0, 1000.0, 1000.0, 30.0]
+    out = np.asarray(submission.two_class_softmax_as_sigmoid(z0, z1), dtype=float)
+    assert np.all(np.isfinite(out)), (
+        f"two_class_softmax_as_sigmoid({z0}, {z1}) is not finite: {out}"
+    )
+    assert_close(
+        out,
+        reference.two_class_softmax_as_sigmoid(z0, z1),
+        what=f"two_class_softmax_as_sigmoid({z0}, {z1})",
+    )
+
+
+# --- ce_grad -----------------------------------------------------------------
+
+
+@pytest.mark.problem("ce_grad")
+@pytest.mark.points(1)
+def test_cross_entropy_grad_small_example(submission, reference):
+    z = [2.0, -1.0, 0.5]
+    y = [0.0, 0.0, 1.0]
+    assert_close(
+        submission.cross_entropy_grad(z, y),
+        reference.cross_entropy_grad(z, y),
+        what=f"cross_entropy_grad({z}, {y})",
+    )
+
+
+@pytest.mark.problem("ce_grad")
+@pytest.mark.points(1)
+def test_cross_entropy_grad_random_vector(submission, reference, rng):
+    n = int(rng.integers(2, 11))
+    z = 3.0 * rng.standard_normal(n)
+    y = np.eye(n)[rng.integers(n)]
+    assert_close(
+        submission.cross_entropy_grad(z, y),
+        reference.cross_entropy_grad(z, y),
+        what="cross_entropy_grad(z, y), random z, one-hot y",
+    )
+
+
+@pytest.mark.problem("ce_grad")
+@pytest.mark.points(1)
+def test_cross_entropy_grad_random_batch(submission, reference, rng):
+    m, n = int(rng.integers(2, 7)), int(rng.integers(2, 7))
+    z = 3.0 * rng.standard_normal((m, n))
+    y = np.eye(n)[rng.integers(n, size=m)]
+    assert_close(
+        submission.cross_entropy_grad(z, y),
+        reference.cross_entropy_grad(z, y),
+        what="cross_entropy_grad(Z, Y) for a random batch, one-hot rows",
+    )
+
+
+# --- kl ----------------------------------------------------------------------
+
+
+@pytest.mark.problem("kl")
+@pytest.mark.points(1)
+def test_entropy_random(submission, reference, rng):
+    p = rng.dirichlet(np.ones(int(rng.integers(2, 11))))
+    assert_close(
+        submission.entropy(p), reference.entropy(p), what="entropy(p) for a random distribution p"
+    )
+
+
+@pytest.mark.problem("kl")
+@pytest.mark.points(1)
+def test_entropy_with_zero_probabilities(submission, reference, rng):
+    p = rng.dirichlet(np.ones(6))
+    p[rng.choice(6, size=2, replace=False)] = 0.0
+    p = (p / p.sum()).tolist()
+    assert_close(
+        submission.entropy(p),
+        reference.entropy(p),
+        what="entropy(p) where p has zeros (0 * log 0 = 0)",
+    )
+
+
+@pytest.mark.problem("kl")
+@pytest.mark.points(1)
+def test_cross_entropy_random(submission, reference, rng):
+    n = int(rng.integers(2, 11))
+    p, q = rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(n))
+    assert_close(
+        submission.cross_entropy(p, q),
+        reference.cross_entropy(p, q),
+        what="cross_entropy(p, q) for random distributions",
+    )
+
+
+@pytest.mark.problem("kl")
+@pytest.mark.points(1)
+def test_kl_divergence_random(submission, reference, rng):
+    n = int(rng.integers(2, 11))
+    p, q = rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(n))
+    assert_close(
+        submission.kl_divergence(p, q),
+        reference.kl_divergence(p, q),
+        what="kl_divergence(p, q) for random distributions",
+    )
+
+
+@pytest.mark.problem("kl")
+@pytest.mark.points(1)
+def test_kl_divergence_with_zero_probabilities(submission, reference, rng):
+    p, q = rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6))
+    p[rng.choice(6, size=2, replace=False)] = 0.0
+    p = (p / p.sum()).tolist()
+    q = q.tolist()
+    assert_close(
+        submission.kl_divergence(p, q),
+        reference.kl_divergence(p, q),
+        what="kl_divergence(p, q) where p has zeros",
+    )

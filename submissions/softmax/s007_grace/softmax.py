@@ -1,0 +1,22 @@
+import numpy as np
+
+
+def softmax(x):
+    x = np.asarray(x, dtype=float)
+    e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_grad_iterative(s):
+    s = np.asarray(s, dtype=float)
+    n = len(s)
+    J = np.zeros((n, n))
+    for i in range(n)
+        for j in range(n):
+            J[i, j] = s[i] * ((i == j) - s[j])
+    return J
+
+
+def softmax_grad_vectorized(s):
+    s = np.asarray(s, dtype=float)
+    return np.diag(s) - np.outer(s, s)
