@@ -14,28 +14,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from autograder import __version__
-from autograder.batch import grade_batch, refresh, student_folders
-from autograder.check import find_public_spec, run_check
 from autograder.course import Course, find_course
-from autograder.grading import GradingContext
-from autograder.hidden_tests import load_suite
-from autograder.manual import ManualScoreError, import_scores
-from autograder.release import ReleaseRefused, release
-from autograder.results import SubmissionResult
-from autograder.spec import SpecError
+from autograder.errors import UserError
+
+# Command modules are imported inside each command: `autograder check`, which students
+# run often, should not pay for pandas.
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed without a traceback."""
 
 
 # --------------------------------------------------------------------------- commands
 
 
 def cmd_release(args: argparse.Namespace, course: Course) -> int:
+    from autograder.release import release
+
     spec = course.spec(args.assignment)
     target = Path(args.out) if args.out else course.assignments
     report = release(spec, target)
@@ -49,6 +43,8 @@ def cmd_release(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_check(args: argparse.Namespace, course: Course) -> int:
+    from autograder.check import find_public_spec, run_check
+
     path = Path(args.path)
     spec = find_public_spec(args.assignment, path, course)
     result = run_check(spec, path)
@@ -68,6 +64,10 @@ def cmd_check(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_grade(args: argparse.Namespace, course: Course) -> int:
+    from autograder.batch import grade_batch, student_folders
+    from autograder.grading import GradingContext
+    from autograder.hidden_tests import load_suite
+
     spec = course.spec(args.assignment)
     submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
     reports = Path(args.out) if args.out else course.reports
@@ -95,6 +95,9 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_manual_import(args: argparse.Namespace, course: Course) -> int:
+    from autograder.batch import refresh
+    from autograder.manual import import_scores
+
     spec = course.spec(args.assignment)
     reports = Path(args.out) if args.out else course.reports
     count = import_scores(spec, Path(args.csv), reports / spec.name)
@@ -110,7 +113,8 @@ def cmd_manual_import(args: argparse.Namespace, course: Course) -> int:
 # --------------------------------------------------------------------------- output
 
 
-def _print_summary(results: list[SubmissionResult]) -> None:
+def _print_summary(results: list) -> None:
+    """One row per student, then the count of each status."""
     table = Table(title="Grades")
     for column in ("student", "score", "max", "%", "pending", "status", "note"):
         table.add_column(
@@ -197,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     course = Course(Path(args.course).resolve()) if args.course else find_course()
     try:
         return args.run(args, course)
-    except (UserError, SpecError, ReleaseRefused, ManualScoreError, FileNotFoundError) as exc:
+    except (UserError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         return 2
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from autograder.errors import UserError
 from autograder.results import TestResult
 from autograder.spec import AssignmentSpec
 
@@ -18,7 +19,7 @@ COLUMNS = ["student_id", "problem", "score", "comment"]
 SCORES_FILE = "manual_scores.csv"
 
 
-class ManualScoreError(Exception):
+class ManualScoreError(UserError):
     """A row of an imported score sheet is unusable; the message names the row."""
 
 

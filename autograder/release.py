@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.errors import UserError
 from autograder.grading import GradingContext, grade_submission
 from autograder.hidden_tests import load_suite
 from autograder.results import SubmissionResult
@@ -27,7 +28,7 @@ PUBLIC_TESTS_DIR = "tests"
 RELEASE_SECRET = "release-check"
 
 
-class ReleaseRefused(Exception):
+class ReleaseRefused(UserError):
     """The assignment is not fit to hand out; the message lists what is wrong."""
 
 

@@ -13,10 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from autograder.errors import UserError
+
 SPEC_FILE = "assignment.toml"
 
 
-class SpecError(Exception):
+class SpecError(UserError):
     """The assignment spec is missing or invalid."""
 
 
