@@ -83,3 +83,15 @@ def test_every_example_folder_is_declared():
             declared = set(tomllib.loads(path.read_text())["examples"])
             present = {sid for sid, _ in student_folders(COURSE.submissions / name)}
             assert present == declared, f"{name}: folders and examples.toml disagree"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_released_package_is_up_to_date(name, tmp_path):
+    """What is checked in under assignments/ is exactly what release makes today."""
+    released = COURSE.assignments / name
+    if not released.is_dir():
+        pytest.skip(f"{name} has not been released into assignments/ yet")
+    report = release(COURSE.spec(name), tmp_path)
+    fresh = {p.relative_to(report.folder): p.read_text() for p in report.files}
+    shipped = {p.relative_to(released): p.read_text() for p in released.rglob("*") if p.is_file()}
+    assert shipped == fresh, "run `autograder release " + name + "` and commit assignments/"
