@@ -205,7 +205,7 @@ def student_feedback(
         )
 
     if public is not None:
-        doc.heading(2, "Public tests (the ones `autograder check` runs)")
+        doc.heading(2, "Public tests (what autograder check shows you)")
         passed_count = sum(t.outcome == "passed" for t in public.tests)
         doc.para(f"{passed_count} of {len(public.tests)} passed.")
         lines = []

@@ -74,7 +74,15 @@ def training_curves(histories: Mapping[str, Mapping[str, list]]) -> bytes:
             series = _numbers(history.get(key))
             if series is not None:
                 label = student if style == "-" else None
-                ax.plot(np.arange(1, len(series) + 1), series, style, color=color, label=label)
+                ax.plot(
+                    np.arange(1, len(series) + 1),
+                    series,
+                    style,
+                    color=color,
+                    label=label,
+                    alpha=1.0 if len(histories) <= 12 else 0.5,
+                    linewidth=1.5 if len(histories) <= 12 else 0.8,
+                )
     for ax, name in ((loss_ax, "loss"), (acc_ax, "accuracy")):
         ax.set_xlabel("epoch")
         ax.set_ylabel(name)

@@ -218,3 +218,18 @@ def test_one_gradebook_holds_every_assignment(toy_course):
     with Gradebook.open(toy_course.reports) as book:
         table = book.class_table()
     assert table.loc["vic"].to_dict() == {"toy": 5.0, "toy2": 4.0}
+
+
+def test_resume_regrades_only_changed_work_and_the_gradebook_stays_whole(toy_course):
+    hand_in(toy_course, "wes", CORRECT, DUE)
+    hand_in(toy_course, "xia", CORRECT, DUE)
+    grade_all(toy_course)
+    saved = toy_course.reports / "toy" / "wes" / "results.json"
+    marked = json.loads(saved.read_text()) | {"output": "kept from the first grading"}
+    saved.write_text(json.dumps(marked))
+    hand_in(toy_course, "xia", NORM_WRONG, DUE + timedelta(minutes=1))
+    results, grades, _ = grade_all(toy_course, resume=True)
+    outputs = {r.student_id: r.output for r in results}
+    assert outputs["wes"] == "kept from the first grading"  # not graded again
+    assert outputs["xia"] != "kept from the first grading"
+    assert grades["raw_score"].to_dict() == {"wes": 5.0, "xia": 4.0}
