@@ -414,6 +414,10 @@ class Gradebook:
         frame["data"] = [json.loads(t) if isinstance(t, str) else None for t in frame["data"]]
         return frame
 
+    def problem_scores(self, assignment: str) -> pd.DataFrame:
+        """Student x problem scores of the counted attempts (NaN: written answer pending)."""
+        return problem_pivot(self.tests(assignment))
+
     def manual(self, assignment: str) -> pd.DataFrame:
         query = sa.select(manual_table).where(manual_table.c.assignment == assignment)
         return self._frame(query)
@@ -427,3 +431,13 @@ class Gradebook:
         if grades.empty:
             return pd.DataFrame()
         return grades.pivot(index="student_id", columns="assignment", values="score")
+
+
+def problem_pivot(tests: pd.DataFrame) -> pd.DataFrame:
+    """Student x problem points from test rows; NaN where a written answer is pending."""
+    if tests.empty:
+        return pd.DataFrame(index=pd.Index([], name="student_id"))
+    scores = tests.pivot_table(index="student_id", columns="problem", values="score", aggfunc="sum")
+    for row in tests[tests["outcome"] == "pending"].itertuples(index=False):
+        scores.loc[row.student_id, row.problem] = float("nan")
+    return scores

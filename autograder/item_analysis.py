@@ -26,6 +26,16 @@ FLAG_EVERYBODY = "everybody passes"
 FLAG_NO_SPREAD = "no spread in the rest score"
 FLAG_NEGATIVE = "negative discrimination: check the test"
 FLAG_TOO_FEW = "fewer than 3 students"
+STAT_COLUMNS = [
+    "item",
+    "students",
+    "max_points",
+    "mean_score",
+    "difficulty",
+    "full_marks",
+    "discrimination",
+    "flag",
+]
 
 
 def point_biserial(item: np.ndarray, rest: np.ndarray) -> float:
@@ -65,7 +75,7 @@ def item_statistics(scores: pd.DataFrame, max_points: pd.Series) -> pd.DataFrame
                 "flag": _flag(difficulty, r, len(points)),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=STAT_COLUMNS)
 
 
 def _flag(difficulty: float, r: float, students: int) -> str:

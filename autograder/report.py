@@ -25,7 +25,7 @@ import pandas as pd
 from autograder import plots
 from autograder.exports import load_roster, write_exports
 from autograder.feedback import run_public_tests, student_feedback, write_feedback
-from autograder.gradebook import Gradebook
+from autograder.gradebook import Gradebook, problem_pivot
 from autograder.item_analysis import (
     common_failures,
     item_statistics,
@@ -60,12 +60,7 @@ class Report:
 def students_table(spec: AssignmentSpec, grades: pd.DataFrame, tests: pd.DataFrame) -> pd.DataFrame:
     """One row per student: the counted attempt's scores and one column per problem
     (NaN where a written answer is still pending)."""
-    per_problem = tests.pivot_table(
-        index="student_id", columns="problem", values="score", aggfunc="sum"
-    )
-    pending = tests[tests["outcome"] == "pending"]
-    for row in pending.itertuples(index=False):
-        per_problem.loc[row.student_id, row.problem] = float("nan")
+    per_problem = problem_pivot(tests)
     problem_ids = [p.id for p in spec.problems if p.id in per_problem.columns]
     frame = grades[
         [

@@ -233,3 +233,12 @@ def test_resume_regrades_only_changed_work_and_the_gradebook_stays_whole(toy_cou
     assert outputs["wes"] == "kept from the first grading"  # not graded again
     assert outputs["xia"] != "kept from the first grading"
     assert grades["raw_score"].to_dict() == {"wes": 5.0, "xia": 4.0}
+
+
+def test_problem_scores_are_student_by_problem_with_pending_left_empty(toy_course):
+    hand_in(toy_course, "yan", NORM_WRONG, DUE)
+    grade_all(toy_course)
+    with Gradebook.open(toy_course.reports) as book:
+        scores = book.problem_scores("toy")
+    assert scores.loc["yan", "double"] == 4.0 and scores.loc["yan", "norm"] == 0.0
+    assert pd.isna(scores.loc["yan", "essay"])

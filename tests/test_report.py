@@ -12,11 +12,14 @@ import pandas as pd
 import pytest
 from conftest import TOY_HIDDEN, TOY_PUBLIC, TOY_REFERENCE, TOY_SPEC, write
 
+from autograder.attempts import Attempt
 from autograder.cli import main
 from autograder.course import Course
 from autograder.exports import NBGRADER_COLUMNS, load_roster
 from autograder.gradebook import Gradebook
 from autograder.report import build_report
+from autograder.results import SubmissionResult, TestResult
+from autograder.spec import parse_spec
 from autograder.timestamps import write_timestamp
 
 DUE = datetime(2026, 12, 15, 23, 59, tzinfo=timezone.utc)
@@ -282,3 +285,20 @@ def test_report_renders_in_a_real_browser(after_due, tmp_path):
 def test_feedback_paths_are_per_student(after_due):
     names = {p.parent.name for p in (after_due / "toy").glob("*/feedback.md")}
     assert names == {"ann", "ben", "cal", "dan"}
+
+
+@pytest.mark.parametrize("status", ["grader-error", "missing"])
+def test_a_class_where_no_code_ran_still_gets_a_report(tmp_path, status):
+    spec = parse_spec({"name": "e", "student_file": "e.py", "problems": [{"id": "p"}]}, tmp_path)
+    tests = [] if status == "grader-error" else [TestResult("t", "p", 0.0, 1.0, "failed", "none")]
+    with Gradebook(f"sqlite:///{tmp_path / 'book.sqlite'}") as book:
+        book.record_assignment(spec, 1.0)
+        for student in ("a", "b"):
+            result = SubmissionResult("e", student, status, "nothing ran", list(tests))
+            attempt = Attempt(tmp_path, DUE, "timestamp.txt", latest=True)
+            book.record_student(spec, student, [(attempt, result)])
+        made = build_report(book, spec, tmp_path / "reports", now=AFTER_DUE, public=False)
+    page = made.html.read_text()
+    assert "Nothing to show." in page  # no item analysis without code that ran
+    assert f"<td>{status}</td><td class=num>2</td>" in page
+    assert "nothing ran" in (tmp_path / "reports" / "e" / "a" / "feedback.md").read_text()
