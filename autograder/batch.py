@@ -10,6 +10,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import datetime
 from pathlib import Path
 
 from autograder.attempts import ATTEMPTS_DIR, Attempt, counted_index, find_attempts, to_grade
@@ -123,6 +124,8 @@ def refresh(spec: AssignmentSpec, out: Path) -> list[SubmissionResult]:
         result = read_results(path)
         result.tests = [t for t in result.tests if t.outcome not in ("pending", "graded")]
         result.tests += written_results(spec, manual, result.student_id)
+        if result.submitted_at:  # the penalty is a share of the raw score, which changed
+            stamp_lateness(result, spec, datetime.fromisoformat(result.submitted_at))
         write_results(result, path)
         results.append(result)
     write_grades(grades_frame(spec, results), folder_out)

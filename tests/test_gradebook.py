@@ -182,6 +182,7 @@ def test_written_scores_merge_in_and_the_late_penalty_follows(toy_course, tmp_pa
         manual = book.manual("toy")
     assert grades.loc["ona", "raw_score"] == 7.0
     assert grades.loc["ona", "late_penalty"] == pytest.approx(0.7)
+    assert results_json(toy_course, "ona")["extra_data"]["final_score"] == pytest.approx(6.3)
     assert grades.loc["ona", "pending"] == 0.0
     assert grades.loc["pia", "pending"] == 3.0  # still visible as pending
     essay = tests[tests["problem"] == "essay"].set_index("student_id")
