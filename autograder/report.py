@@ -204,12 +204,13 @@ def build_report(
         else {}
     )
     feedback_files = []
+    per_student = dict(tuple(tests.groupby("student_id")))
     for grade in grades.itertuples(index=False):
         row = pd.Series(grade._asdict())
         doc = student_feedback(
             spec,
             row,
-            tests[tests["student_id"] == grade.student_id],
+            per_student.get(grade.student_id, tests.iloc[0:0]),
             now=now,
             public=public_results.get(grade.student_id),
         )
