@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint clean
+.PHONY: install browser demo test lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,13 +12,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) browser
+
+# Headless Chromium (Debian package) renders the report in its test and screenshot script.
+# Installed when missing if we are root with apt; otherwise say how to get it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else \
+		echo "chromium not found: install it (Debian: apt-get install chromium) to test the HTML report"; \
+	fi
 
 demo: $(STAMP)  ## grade the bundled example submissions of the softmax homework
 	$(BIN)/autograder grade softmax
-	@echo "Open reports/softmax/grades.csv and reports/softmax/<student_id>/results.json."
+	$(BIN)/autograder report softmax
+	@echo "Open reports/softmax/report.html, reports/softmax/grades.csv and reports/softmax/<student_id>/feedback.html."
 
-test: $(STAMP)  ## the whole test suite, with the linter first
+test: $(STAMP) browser  ## the whole test suite, with the linter first
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

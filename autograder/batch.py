@@ -10,10 +10,14 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import datetime
 from pathlib import Path
 
+from autograder.attempts import ATTEMPTS_DIR, Attempt, counted_index, find_attempts, to_grade
+from autograder.gradebook import Gradebook
 from autograder.grades_table import grades_frame, write_grades
 from autograder.grading import GradingContext, grade_submission
+from autograder.late import stamp_lateness
 from autograder.manual import load_scores, written_results
 from autograder.results import SubmissionResult, read_results, write_results
 from autograder.spec import AssignmentSpec
@@ -41,39 +45,60 @@ def grade_batch(
     jobs: int = 1,
     resume: bool = False,
     on_done: Callable[[SubmissionResult], None] | None = None,
+    gradebook: Gradebook | None = None,
 ) -> list[SubmissionResult]:
-    """Grade every folder with ``jobs`` workers at once; write each results.json at once."""
+    """Grade every folder with ``jobs`` workers at once; write each results.json at once.
+
+    The spec's ``attempts`` policy decides what is graded: the top folder ("latest"), or
+    every attempt ("best", each attempt's results in ``<sid>/attempts/<label>/``, the best
+    one after late penalty also in ``<sid>/results.json``). Every attempt's time, and each
+    graded attempt, goes into the gradebook (``out/gradebook.sqlite`` unless one is given).
+    """
     spec = ctx.suite.spec
     folder_out = out / spec.name
     manual = load_scores(folder_out)
-    todo, results = [], []
-    for student_id, folder in folders:
-        previous = (
-            _up_to_date(spec, folder, folder_out / student_id / RESULTS_FILE) if resume else None
-        )
-        if previous is not None:
-            results.append(previous)
-            if on_done:
-                on_done(previous)
-        else:
-            todo.append((student_id, folder))
+    book = gradebook or Gradebook.open(out)
+    book.record_assignment(spec, ctx.suite.max_score + sum(p.points for p in spec.written_problems))
 
-    def one(student_id: str, folder: Path) -> SubmissionResult:
+    def grade_attempt(student_id: str, attempt: Attempt, target: Path) -> SubmissionResult:
+        previous = _up_to_date(spec, attempt.folder, target) if resume else None
+        if previous is not None:
+            return previous
         try:
-            result = grade_submission(folder, student_id, ctx)
+            result = grade_submission(attempt.folder, student_id, ctx)
         except Exception:  # a bug of ours must not stop the class's grading
             result = grade_failure(spec, student_id, traceback.format_exc())
         result.tests += written_results(spec, manual, student_id)
-        write_results(result, folder_out / student_id / RESULTS_FILE)
+        stamp_lateness(result, spec, attempt.submitted_at)
+        write_results(result, target)
         return result
 
+    def one(student_id: str, folder: Path) -> tuple[SubmissionResult, list]:
+        attempts = find_attempts(folder, spec)
+        graded = {}
+        for attempt in to_grade(attempts, spec.attempts):
+            target = folder_out / student_id / RESULTS_FILE
+            if spec.attempts == "best":
+                target = folder_out / student_id / ATTEMPTS_DIR / attempt.label / RESULTS_FILE
+            graded[attempt.label] = grade_attempt(student_id, attempt, target)
+        chosen = list(graded.values())[
+            counted_index([r.final_score for r in graded.values()], spec.attempts)
+        ]
+        if spec.attempts == "best":
+            write_results(chosen, folder_out / student_id / RESULTS_FILE)
+        return chosen, [(a, graded.get(a.label)) for a in attempts]
+
+    results = []
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(one, sid, folder) for sid, folder in todo]
+        futures = {pool.submit(one, sid, folder): sid for sid, folder in folders}
         for future in as_completed(futures):
-            result = future.result()
+            result, attempts = future.result()
+            book.record_student(spec, futures[future], attempts)
             results.append(result)
             if on_done:
                 on_done(result)
+    if gradebook is None:
+        book.close()
     write_grades(grades_frame(spec, results), folder_out)
     return sorted(results, key=lambda r: r.student_id)
 
@@ -99,6 +124,8 @@ def refresh(spec: AssignmentSpec, out: Path) -> list[SubmissionResult]:
         result = read_results(path)
         result.tests = [t for t in result.tests if t.outcome not in ("pending", "graded")]
         result.tests += written_results(spec, manual, result.student_id)
+        if result.submitted_at:  # the penalty is a share of the raw score, which changed
+            stamp_lateness(result, spec, datetime.fromisoformat(result.submitted_at))
         write_results(result, path)
         results.append(result)
     write_grades(grades_frame(spec, results), folder_out)

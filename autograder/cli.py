@@ -18,7 +18,11 @@ from autograder.course import Course, find_course
 from autograder.errors import UserError
 
 # Command modules are imported inside each command: `autograder check`, which students
-# run often, should not pay for pandas.
+# run often, should not pay for pandas, SQLAlchemy or matplotlib.
+
+ROSTER_FILE = "roster.csv"
+CLASS_TABLE_FILE = "class_grades.csv"
+DB_HELP = "gradebook database URL (default: $AUTOGRADER_DB, else reports/gradebook.sqlite)"
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -45,6 +49,7 @@ def cmd_release(args: argparse.Namespace, course: Course) -> int:
 def cmd_check(args: argparse.Namespace, course: Course) -> int:
     from autograder.check import find_public_spec, run_check
 
+
     path = Path(args.path)
     spec = find_public_spec(args.assignment, path, course)
     result = run_check(spec, path)
@@ -65,6 +70,7 @@ def cmd_check(args: argparse.Namespace, course: Course) -> int:
 
 def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     from autograder.batch import grade_batch, student_folders
+    from autograder.gradebook import Gradebook
     from autograder.grading import GradingContext
     from autograder.hidden_tests import load_suite
 
@@ -78,6 +84,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
         )
     ctx = GradingContext(load_suite(spec, "hidden"), course.secret())
     jobs = args.jobs or os.cpu_count() or 1
+    book = Gradebook.open(reports, args.db)
     with _progress() as progress:
         task = progress.add_task(f"grading {spec.name}", total=len(folders))
         results = grade_batch(
@@ -87,7 +94,9 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
             jobs=jobs,
             resume=args.resume,
             on_done=lambda r: progress.advance(task),
+            gradebook=book,
         )
+    book.close()
     _print_summary(results)
     folder = reports / spec.name
     out.print(f"\nResults: {folder}/<student_id>/results.json\nTable:   {folder / 'grades.csv'}")
@@ -96,17 +105,61 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
 
 def cmd_manual_import(args: argparse.Namespace, course: Course) -> int:
     from autograder.batch import refresh
-    from autograder.manual import import_scores
+    from autograder.gradebook import Gradebook
+    from autograder.manual import import_scores, load_scores
 
     spec = course.spec(args.assignment)
     reports = Path(args.out) if args.out else course.reports
     count = import_scores(spec, Path(args.csv), reports / spec.name)
     results = refresh(spec, reports)
+    book = Gradebook.open(reports, args.db)
+    book.record_manual(spec, load_scores(reports / spec.name))
+    book.close()
     pending = sum(r.pending > 0 for r in results)
     out.print(
         f"Imported {count} score(s) for {spec.name}; grades.csv and results.json updated. "
         f"{pending} student(s) still have written answers pending."
     )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, course: Course) -> int:
+    from autograder.exports import load_roster
+    from autograder.gradebook import Gradebook
+    from autograder.report import build_report
+
+    reports = Path(args.out) if args.out else course.reports
+    book = Gradebook.open(reports, args.db)
+    try:
+        names = [args.assignment] if args.assignment else list(book.assignments()["assignment"])
+        if not names:
+            raise UserError(
+                f"the gradebook ({book.url}) has no graded assignment yet: "
+                "run `autograder grade ASSIGNMENT` first"
+            )
+        roster = load_roster(Path(args.roster) if args.roster else course.root / ROSTER_FILE)
+        for name in names:
+            report = build_report(
+                book,
+                course.spec(name),
+                reports,
+                roster=roster,
+                public=not args.no_public,
+                jobs=args.jobs or os.cpu_count() or 1,
+            )
+            out.print(f"[green]{escape(name)}[/]: {report.students} students")
+            out.print(f"  Report:   {report.html}")
+            out.print(f"  Tables:   {report.html.parent / 'tables'}/*.csv")
+            out.print(f"  Feedback: {report.html.parent}/<student_id>/feedback.md and .html")
+            out.print(f"  Exports:  {', '.join(str(p) for p in report.exports)}")
+            for note in report.notes:
+                out.print(f"  [yellow]note:[/] {escape(note)}")
+        class_table = book.class_table()
+        if not class_table.empty:
+            class_table.to_csv(reports / CLASS_TABLE_FILE)
+            out.print(f"Class table (every assignment): {reports / CLASS_TABLE_FILE}")
+    finally:
+        book.close()
     return 0
 
 
@@ -184,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, help="submissions graded at once (default: CPU count)")
     p.add_argument("--out", help="reports folder (default: reports/)")
     p.add_argument("--resume", action="store_true", help="skip students whose code did not change")
+    p.add_argument("--db", help=DB_HELP)
     p.set_defaults(run=cmd_grade)
 
     p = sub.add_parser("manual", help="written answers graded by hand")
@@ -192,7 +246,21 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("assignment")
     q.add_argument("csv")
     q.add_argument("--out", help="reports folder (default: reports/)")
+    q.add_argument("--db", help=DB_HELP)
     q.set_defaults(run=cmd_manual_import)
+
+    p = sub.add_parser(
+        "report", help="HTML report, tables, feedback for each student and LMS exports"
+    )
+    p.add_argument("assignment", nargs="?", help="default: every assignment in the gradebook")
+    p.add_argument("--out", help="reports folder (default: reports/)")
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--roster", help=f"CSV of student_id, names, e-mails (default: {ROSTER_FILE})")
+    p.add_argument("--jobs", "-j", type=int, help="public-test runs at once (default: CPU count)")
+    p.add_argument(
+        "--no-public", action="store_true", help="do not run the public tests for feedback"
+    )
+    p.set_defaults(run=cmd_report)
     return parser
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.hidden_tests import TestCase, TestSuite
+from autograder.recording import Recorder
 from autograder.results import SubmissionResult, TestResult
 from autograder.sandbox.client import SubprocessLauncher
 from autograder.sandbox.errors import SubmissionFault
@@ -89,10 +90,12 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
 
 def _run_test(case: TestCase, session: Session, student_id: str, ctx: GradingContext) -> TestResult:
     log = CallLog()
+    recorder = Recorder()
     available = {
         "submission": SubmissionProxy(session, log),
         "reference": ctx.suite.reference,
         "rng": rng_for(ctx.secret, student_id, case.name),
+        "record": recorder,
     }
     kwargs = {**case.params, **{name: available[name] for name in case.fixtures}}
     started = time.monotonic()
@@ -115,6 +118,7 @@ def _run_test(case: TestCase, session: Session, student_id: str, ctx: GradingCon
         visibility=case.visibility,
         tags=log.take(),
         duration=time.monotonic() - started,
+        data=recorder.data,
     )
 
 

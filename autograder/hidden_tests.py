@@ -21,7 +21,7 @@ from typing import Any
 
 from autograder.spec import AssignmentSpec, SpecError
 
-FIXTURES = ("submission", "reference", "rng")
+FIXTURES = ("submission", "reference", "rng", "record")
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from autograder.grading import rng_for
 from autograder.hidden_tests import load_reference
+from autograder.recording import Recorder
 from autograder.sandbox.client import SubprocessLauncher
 from autograder.sandbox.proxy import CallLog, SubmissionProxy
 from autograder.sandbox.session import Chunk, Session
@@ -90,6 +91,12 @@ def submission(request: pytest.FixtureRequest, _autograder_sessions):
             )
         sessions[spec.root] = session
     return SubmissionProxy(sessions[spec.root], CallLog())
+
+
+@pytest.fixture
+def record():
+    """What grading's ``record(name, value)`` does, minus the storing: checks the name."""
+    return Recorder()
 
 
 @pytest.fixture

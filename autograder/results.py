@@ -34,6 +34,7 @@ class TestResult:
     visibility: str = "visible"
     tags: list[str] = field(default_factory=list)
     duration: float = 0.0
+    data: dict[str, Any] = field(default_factory=dict)  # plain JSON a test recorded
 
 
 @dataclass
@@ -49,10 +50,18 @@ class SubmissionResult:
     output: str = ""
     digest: str = ""
     graded_at: str = ""
+    submitted_at: str = ""  # ISO time the attempt was handed in ("" if unknown)
+    days_late: int = 0
+    late_penalty: float = 0.0  # points taken off ``score`` by the late policy
 
     @property
     def score(self) -> float:
         return sum(t.score for t in self.tests)
+
+    @property
+    def final_score(self) -> float:
+        """The raw score less the late penalty."""
+        return self.score - self.late_penalty
 
     @property
     def max_score(self) -> float:
@@ -87,6 +96,10 @@ class SubmissionResult:
                 "pending_points": self.pending,
                 "digest": self.digest,
                 "graded_at": self.graded_at,
+                "submitted_at": self.submitted_at,
+                "days_late": self.days_late,
+                "late_penalty": round(self.late_penalty, 6),
+                "final_score": round(self.final_score, 6),
             },
         }
 
@@ -104,6 +117,7 @@ class SubmissionResult:
                 visibility=t.get("visibility", "visible"),
                 tags=list(t.get("tags", [])),
                 duration=float(t.get("extra_data", {}).get("duration", 0.0)),
+                data=dict(t.get("extra_data", {}).get("data", {})),
             )
             for t in data.get("tests", [])
         ]
@@ -117,6 +131,9 @@ class SubmissionResult:
             output=data.get("output", ""),
             digest=extra.get("digest", ""),
             graded_at=extra.get("graded_at", ""),
+            submitted_at=extra.get("submitted_at", ""),
+            days_late=int(extra.get("days_late", 0)),
+            late_penalty=float(extra.get("late_penalty", 0.0)),
         )
 
 
@@ -134,6 +151,8 @@ def _test_to_gradescope(test: TestResult) -> dict[str, Any]:
             "duration": round(test.duration, 4),
         },
     }
+    if test.data:
+        out["extra_data"]["data"] = test.data
     if test.outcome in ("passed", "failed"):
         out["status"] = test.outcome
     return out

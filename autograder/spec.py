@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,23 @@ class Limits:
     submission_timeout: float = 120.0
 
 
+ATTEMPT_POLICIES = ("latest", "best")
+
+
+@dataclass(frozen=True)
+class LatePolicy:
+    """How late work loses points (``[late]`` in the spec). The defaults take nothing off.
+
+    Work handed in up to ``grace_minutes`` after the due date is on time. Later work loses
+    ``penalty_per_day`` of its raw score for every started day after the due date; after
+    ``max_days`` days (if set) it earns zero.
+    """
+
+    grace_minutes: float = 0.0
+    penalty_per_day: float = 0.0
+    max_days: float | None = None
+
+
 @dataclass(frozen=True)
 class AssignmentSpec:
     """An assignment as the engine knows it. ``root`` is the folder holding the spec."""
@@ -54,6 +71,9 @@ class AssignmentSpec:
     limits: Limits = field(default_factory=Limits)
     rtol: float = 1e-6
     atol: float = 1e-9
+    late: LatePolicy = field(default_factory=LatePolicy)
+    extensions: tuple[tuple[str, datetime], ...] = ()  # (student_id, new due date)
+    attempts: str = "latest"  # which attempt counts: "latest" or "best" (after late penalty)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -73,6 +93,10 @@ class AssignmentSpec:
 
     def path(self, relative: str) -> Path:
         return self.root / relative
+
+    def due_for(self, student_id: str) -> datetime | None:
+        """The due date of one student: their extension if they have one."""
+        return dict(self.extensions).get(student_id, self.due)
 
 
 def load_spec(folder: Path) -> AssignmentSpec:
@@ -122,6 +146,9 @@ def parse_spec(data: dict[str, Any], root: Path, *, source: str = SPEC_FILE) -> 
         ),
         rtol=float(tolerance.get("rtol", 1e-6)),
         atol=float(tolerance.get("atol", 1e-9)),
+        late=_parse_late(data.get("late", {}), source),
+        extensions=_parse_extensions(data.get("extensions", {}), source),
+        attempts=_parse_attempts(data.get("attempts", "latest"), source),
         raw=data,
     )
 
@@ -141,12 +168,53 @@ def _parse_problem(entry: Any, source: str) -> Problem:
     )
 
 
-def _parse_due(value: Any, source: str) -> datetime | None:
+def _parse_due(value: Any, source: str, key: str = "due") -> datetime | None:
+    """An ISO date-time; one without a zone is taken as UTC so it compares with any time."""
     if value is None:
         return None
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        raise SpecError(f"{source}: 'due' must be an ISO date-time, got {value!r}") from None
+    if not isinstance(value, datetime):
+        try:
+            value = datetime.fromisoformat(str(value))
+        except ValueError:
+            raise SpecError(
+                f"{source}: {key!r} must be an ISO date-time like 2026-12-15T23:59:00+00:00, "
+                f"got {value!r}"
+            ) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+def _parse_late(table: Any, source: str) -> LatePolicy:
+    if not isinstance(table, dict):
+        raise SpecError(f"{source}: [late] must be a table, got {table!r}")
+    unknown = sorted(set(table) - {"grace_minutes", "penalty_per_day", "max_days"})
+    if unknown:
+        raise SpecError(
+            f"{source}: [late] has unknown key(s) {unknown}; "
+            "known: grace_minutes, penalty_per_day, max_days"
+        )
+    values = {}
+    for key, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise SpecError(f"{source}: [late] {key} must be a number >= 0, got {value!r}")
+        values[key] = float(value)
+    if values.get("penalty_per_day", 0.0) > 1:
+        raise SpecError(
+            f"{source}: [late] penalty_per_day is a fraction of the score (0.1 = 10%), "
+            f"got {values['penalty_per_day']:g}"
+        )
+    return LatePolicy(**values)
+
+
+def _parse_extensions(table: Any, source: str) -> tuple[tuple[str, datetime], ...]:
+    if not isinstance(table, dict):
+        raise SpecError(f"{source}: [extensions] must be a table of student_id = date-time")
+    return tuple(
+        (str(student), _parse_due(when, source, f"extensions.{student}"))
+        for student, when in sorted(table.items())
+    )
+
+
+def _parse_attempts(value: Any, source: str) -> str:
+    if value not in ATTEMPT_POLICIES:
+        raise SpecError(f"{source}: 'attempts' must be one of {ATTEMPT_POLICIES}, got {value!r}")
+    return value

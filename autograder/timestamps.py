@@ -1,0 +1,57 @@
+"""Reads and writes a submission's ``timestamp.txt``: when the student handed the work in.
+
+The format is nbgrader's (``2026-11-20 14:03:11.123456 UTC``), so folders collected by
+nbgrader work unchanged; ISO 8601 (``2026-11-20T14:03:11+01:00``, ``...Z``) is read too.
+A time without a zone is taken as UTC. Times are returned timezone-aware, in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+TIMESTAMP_FILE = "timestamp.txt"
+_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
+
+
+class TimestampError(ValueError):
+    """``timestamp.txt`` exists but holds no readable time."""
+
+
+def parse_timestamp(text: str) -> datetime:
+    """A time from nbgrader's format or ISO 8601, as an aware UTC datetime."""
+    value = text.strip()
+    if value.endswith(" UTC"):
+        value = value[: -len(" UTC")]
+    if value.endswith("Z"):
+        value = value[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise TimestampError(
+            f"{text.strip()!r} is not a time; write e.g. '2026-11-20 14:03:11.000000 UTC'"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def read_timestamp(folder: Path) -> datetime | None:
+    """The time in ``folder/timestamp.txt``, or None when there is no such file."""
+    path = Path(folder) / TIMESTAMP_FILE
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        return parse_timestamp(path.read_text(encoding="utf-8", errors="replace")[:200])
+    except TimestampError as exc:
+        raise TimestampError(f"{path}: {exc}") from None
+
+
+def write_timestamp(folder: Path, moment: datetime) -> Path:
+    """Write ``moment`` (naive means UTC) to ``folder/timestamp.txt`` in nbgrader's format."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    path = Path(folder) / TIMESTAMP_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(moment.astimezone(timezone.utc).strftime(_FORMAT) + "\n", encoding="utf-8")
+    return path
