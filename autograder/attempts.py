@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.spec import AssignmentSpec
@@ -32,7 +32,7 @@ class Attempt:
     @property
     def label(self) -> str:
         """A stable name for the attempt: its submission time, e.g. 20261120T140311Z."""
-        return self.submitted_at.astimezone(timezone.utc).strftime(LABEL_FORMAT)
+        return self.submitted_at.astimezone(UTC).strftime(LABEL_FORMAT)
 
 
 def submission_time(folder: Path, spec: AssignmentSpec) -> tuple[datetime, str]:
@@ -47,7 +47,7 @@ def submission_time(folder: Path, spec: AssignmentSpec) -> tuple[datetime, str]:
     target, source = (
         (student_file, "file mtime") if student_file.is_file() else (folder, "folder mtime")
     )
-    return datetime.fromtimestamp(target.stat().st_mtime, tz=timezone.utc), source
+    return datetime.fromtimestamp(target.stat().st_mtime, tz=UTC), source
 
 
 def find_attempts(folder: Path, spec: AssignmentSpec) -> list[Attempt]:

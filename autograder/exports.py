@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from autograder.errors import UserError
 from autograder.spec import AssignmentSpec
 
 ROSTER_COLUMNS = ["first_name", "last_name", "email", "canvas_id", "sis_login_id", "section"]
@@ -41,7 +42,7 @@ NBGRADER_COLUMNS = [
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
-class RosterError(Exception):
+class RosterError(UserError):
     """The roster file cannot be used; the message says why."""
 
 

@@ -114,12 +114,20 @@ def _run_test(case: TestCase, session: Session, student_id: str, ctx: GradingCon
         score=case.points if outcome == "passed" else 0.0,
         max_score=case.points,
         outcome=outcome,
-        output=output,
+        output=_without_instructor_paths(output, ctx.suite.spec.root),
         visibility=case.visibility,
         tags=log.take(),
         duration=time.monotonic() - started,
         data=recorder.data,
     )
+
+
+def _without_instructor_paths(message: str, root: Path) -> str:
+    """Hide where the instructor's files live: pytest's assertion messages can show the
+    reference module's path, and students read these messages."""
+    for path in {str(root), str(root.resolve())}:
+        message = message.replace(path, "<solutions>")
+    return message
 
 
 def _all_failed(suite: TestSuite, message: str) -> list[TestResult]:

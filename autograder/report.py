@@ -17,12 +17,13 @@ from __future__ import annotations
 import base64
 import html
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from autograder import plots
+from autograder.errors import UserError
 from autograder.exports import load_roster, write_exports
 from autograder.feedback import run_public_tests, student_feedback, write_feedback
 from autograder.gradebook import Gradebook, problem_pivot
@@ -41,7 +42,7 @@ EXPORTS_DIR = "exports"
 NOT_ANALYSED = ("missing", "grader-error")  # no code ran: these say nothing about the items
 
 
-class ReportError(Exception):
+class ReportError(UserError):
     """There is nothing to report on; the message says what to do."""
 
 
@@ -174,7 +175,7 @@ def build_report(
             f"run `autograder grade {spec.name}` first"
         )
     tests = book.tests(spec.name)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     folder = reports / spec.name
     tables = class_tables(spec, grades, tests)
     notes = _notes(grades, tests)

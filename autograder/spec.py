@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -180,7 +180,7 @@ def _parse_due(value: Any, source: str, key: str = "due") -> datetime | None:
                 f"{source}: {key!r} must be an ISO date-time like 2026-12-15T23:59:00+00:00, "
                 f"got {value!r}"
             ) from None
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _parse_late(table: Any, source: str) -> LatePolicy:

@@ -7,7 +7,7 @@ A time without a zone is taken as UTC. Times are returned timezone-aware, in UTC
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 TIMESTAMP_FILE = "timestamp.txt"
@@ -32,8 +32,8 @@ def parse_timestamp(text: str) -> datetime:
             f"{text.strip()!r} is not a time; write e.g. '2026-11-20 14:03:11.000000 UTC'"
         ) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def read_timestamp(folder: Path) -> datetime | None:
@@ -50,8 +50,8 @@ def read_timestamp(folder: Path) -> datetime | None:
 def write_timestamp(folder: Path, moment: datetime) -> Path:
     """Write ``moment`` (naive means UTC) to ``folder/timestamp.txt`` in nbgrader's format."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     path = Path(folder) / TIMESTAMP_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(moment.astimezone(timezone.utc).strftime(_FORMAT) + "\n", encoding="utf-8")
+    path.write_text(moment.astimezone(UTC).strftime(_FORMAT) + "\n", encoding="utf-8")
     return path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -24,7 +24,7 @@ def norm(x):
     return float(np.linalg.norm(x))
 """
 NORM_WRONG = CORRECT.replace("return float(np.linalg.norm(x))", "return 0.0")  # 4 of 5 points
-DUE = datetime(2026, 12, 15, 23, 59, tzinfo=timezone.utc)
+DUE = datetime(2026, 12, 15, 23, 59, tzinfo=UTC)
 LATE_POLICY = """
 due = "2026-12-15T23:59:00+00:00"
 attempts = "{attempts}"

@@ -178,3 +178,10 @@ def test_returning_an_object_instead_of_numbers_fails_cleanly(grade):
     result = grade(CORRECT.replace("return float(np.linalg.norm(x))", "return object()"))
     test = next(t for t in result.tests if t.name == "test_norm")
     assert test.outcome == "failed" and "object" in test.output
+
+
+def test_failure_messages_do_not_reveal_where_the_instructor_files_are(grade, toy_course):
+    result = grade(CORRECT.replace("return float(np.linalg.norm(x))", "return -1.0"))
+    output = next(t.output for t in result.tests if t.name == "test_norm")
+    assert output  # pytest's rewritten assert explains the comparison ...
+    assert str(toy_course.solutions) not in output  # ... without the reference's location

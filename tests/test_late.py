@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from autograder.timestamps import (
     write_timestamp,
 )
 
-DUE = datetime(2026, 12, 15, 23, 59, tzinfo=timezone.utc)
+DUE = datetime(2026, 12, 15, 23, 59, tzinfo=UTC)
 BASE = {
     "name": "hw",
     "student_file": "hw.py",
@@ -35,7 +35,7 @@ def spec(**changes):
 
 
 def test_nbgrader_timestamp_round_trips(tmp_path):
-    moment = datetime(2026, 11, 20, 14, 3, 11, 123456, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 20, 14, 3, 11, 123456, tzinfo=UTC)
     path = write_timestamp(tmp_path, moment)
     assert path.read_text().strip() == "2026-11-20 14:03:11.123456 UTC"
     assert read_timestamp(tmp_path) == moment
@@ -51,7 +51,7 @@ def test_nbgrader_timestamp_round_trips(tmp_path):
     ],
 )
 def test_iso_and_nbgrader_forms_mean_the_same_utc_time(text):
-    assert parse_timestamp(text) == datetime(2026, 11, 20, 14, 3, 11, tzinfo=timezone.utc)
+    assert parse_timestamp(text) == datetime(2026, 11, 20, 14, 3, 11, tzinfo=UTC)
 
 
 def test_no_timestamp_file_is_none_and_garbage_is_an_error(tmp_path):
@@ -67,7 +67,7 @@ def test_no_timestamp_file_is_none_and_garbage_is_an_error(tmp_path):
 def test_spec_reads_late_policy_extensions_and_attempts():
     parsed = spec(attempts="best")
     assert parsed.late == LatePolicy(grace_minutes=15, penalty_per_day=0.1, max_days=3)
-    assert parsed.due_for("s002_bob") == datetime(2026, 12, 20, 23, 59, tzinfo=timezone.utc)
+    assert parsed.due_for("s002_bob") == datetime(2026, 12, 20, 23, 59, tzinfo=UTC)
     assert parsed.due_for("s001_alice") == DUE
     assert parsed.attempts == "best"
 

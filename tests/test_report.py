@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +22,7 @@ from autograder.results import SubmissionResult, TestResult
 from autograder.spec import parse_spec
 from autograder.timestamps import write_timestamp
 
-DUE = datetime(2026, 12, 15, 23, 59, tzinfo=timezone.utc)
+DUE = datetime(2026, 12, 15, 23, 59, tzinfo=UTC)
 BEFORE_DUE, AFTER_DUE = DUE - timedelta(days=5), DUE + timedelta(days=10)
 
 EXTRA_HIDDEN = """
