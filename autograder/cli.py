@@ -35,7 +35,8 @@ def cmd_release(args: argparse.Namespace, course: Course) -> int:
     report = release(spec, target)
     out.print(
         f"[green]Released {spec.name}[/] to {report.folder}: the reference passes all "
-        f"{len(report.reference.tests)} checks and the template scores 0."
+        f"{len(report.reference.tests)} checks and the template scores 0, as a script "
+        "and as a notebook."
     )
     for path in report.files:
         out.print(f"  {path.relative_to(report.folder)}")
