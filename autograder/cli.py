@@ -111,6 +111,48 @@ def cmd_manual_import(args: argparse.Namespace, course: Course) -> int:
     return 0
 
 
+def cmd_manual_sheet(args: argparse.Namespace, course: Course) -> int:
+    from autograder.batch import student_folders
+    from autograder.grading_sheet import write_sheet
+
+    spec = course.spec(args.assignment)
+    submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
+    reports = Path(args.out) if args.out else course.reports
+    folders = student_folders(submissions)
+    if not spec.written_problems:
+        raise UserError(f"{spec.name} has no written problems (none has written = true)")
+    sheet = write_sheet(spec, folders, reports / spec.name)
+    out.print(
+        f"Grading sheet for {sheet.students} student(s), {len(spec.written_problems)} "
+        f"written problem(s) ({sheet.unanswered} answer(s) empty):\n  {sheet.csv_path}"
+    )
+    for page in sheet.pages:
+        out.print(f"  {page}")
+    out.print(
+        "Fill in the score and comment columns, then run "
+        f"`autograder manual import {spec.name} {sheet.csv_path}`."
+    )
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace, course: Course) -> int:
+    from autograder.collect import collect
+
+    spec = course.spec(args.assignment)
+    target = Path(args.out) if args.out else course.submissions / spec.name
+    roster = Path(args.roster) if args.roster else None
+    report = collect(Path(args.source), spec, target, roster=roster)
+    for line in report.written:
+        out.print(f"  {escape(line)}")
+    for line in report.problems:
+        err.print(f"[yellow]warning:[/] {escape(line)}", soft_wrap=True)
+    out.print(
+        f"Collected {len(report.written)} submission(s) of {spec.name} into {target}"
+        + (f"; {len(report.problems)} warning(s) above." if report.problems else ".")
+    )
+    return 0
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -194,6 +236,20 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("csv")
     q.add_argument("--out", help="reports folder (default: reports/)")
     q.set_defaults(run=cmd_manual_import)
+    q = manual.add_parser("sheet", help="write the TAs' grading sheet (CSV + HTML per question)")
+    q.add_argument("assignment")
+    q.add_argument("submissions", nargs="?", help="default: submissions/<assignment>")
+    q.add_argument("--out", help="reports folder (default: reports/)")
+    q.set_defaults(run=cmd_manual_sheet)
+
+    p = sub.add_parser(
+        "collect", help="import an nbgrader course folder or a Canvas/Moodle zip of submissions"
+    )
+    p.add_argument("assignment")
+    p.add_argument("source", help="nbgrader course folder (with submitted/) or LMS .zip")
+    p.add_argument("--roster", help="CSV with columns lms_id,student_id")
+    p.add_argument("--out", help="default: submissions/<assignment>")
+    p.set_defaults(run=cmd_collect)
     return parser
 
 
