@@ -25,7 +25,7 @@ import shutil
 import stat
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from autograder.errors import UserError
@@ -200,7 +200,7 @@ def from_zip(
             if not student_id:
                 report.problems.append(f"{path.name}: no student id can be made from {name!r}")
                 continue
-            when = datetime(*info.date_time, tzinfo=timezone.utc)
+            when = datetime(*info.date_time, tzinfo=UTC)
             key = (student_id, identity)
             entry = students.setdefault(key, Incoming(student_id, {}, when, path.name, identity))
             entry.when = max(entry.when, when)
@@ -292,7 +292,7 @@ def store(student: Incoming, target: Path, report: CollectReport) -> None:
     if folder.is_symlink() or not folder.resolve().is_relative_to(target.resolve()):
         report.problems.append(f"{student.student_id}: {folder} is a symbolic link; skipped")
         return
-    when = student.when or datetime.now(timezone.utc)
+    when = student.when or datetime.now(UTC)
     current = _current_files(folder)
     if current == student.files:
         return  # already collected
@@ -304,9 +304,7 @@ def store(student: Incoming, target: Path, report: CollectReport) -> None:
                 f"{student.student_id}: older attempt from {student.origin} kept in attempts/"
             )
             return
-        moved_when = previous_when or datetime.fromtimestamp(
-            folder.stat().st_mtime, tz=timezone.utc
-        )
+        moved_when = previous_when or datetime.fromtimestamp(folder.stat().st_mtime, tz=UTC)
         _move_current(folder, folder / ATTEMPTS_DIR / attempt_name(moved_when))
     _write_attempt(folder, student.files, when)
     files = ", ".join(sorted(student.files))

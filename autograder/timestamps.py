@@ -8,7 +8,7 @@ nbgrader's (``2026-11-20 14:03:11.123456 UTC``); ISO 8601 is read too. Times are
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 TIMESTAMP_FILE = "timestamp.txt"
@@ -24,13 +24,13 @@ def parse_timestamp(text: str) -> datetime:
         text = text[:-1] + "+00:00"
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def format_timestamp(moment: datetime) -> str:
     """nbgrader's format, so its tools read our folders: ``2026-11-20 14:03:11.123456 UTC``."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
 
 
 def read_timestamp(folder: Path) -> datetime | None:
@@ -52,4 +52,4 @@ def write_timestamp(folder: Path, moment: datetime) -> Path:
 
 def attempt_name(moment: datetime) -> str:
     """The folder name of an earlier attempt: ``20261120T140311Z``."""
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import stat
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -33,7 +33,7 @@ def make_zip(path, entries):
 
 
 def test_timestamps_read_nbgrader_and_iso_text():
-    expected = datetime(2026, 11, 20, 14, 3, 11, 123456, tzinfo=timezone.utc)
+    expected = datetime(2026, 11, 20, 14, 3, 11, 123456, tzinfo=UTC)
     assert parse_timestamp("2026-11-20 14:03:11.123456 UTC") == expected
     assert parse_timestamp("2026-11-20T15:03:11.123456+01:00") == expected
     assert parse_timestamp("2026-11-20T14:03:11.123456Z") == expected
@@ -95,7 +95,7 @@ def test_canvas_zip_with_late_and_resubmitted_files(spec, tmp_path):
     assert (target / "lovelaceada" / "toy.py").read_bytes() == CODE
     assert (target / "lovelaceada" / "answers.md").is_file()
     assert (target / "turingalan" / "toy.ipynb").read_bytes() == b"{}"
-    assert read_timestamp(target / "turingalan") == datetime(2026, 11, 22, 8, tzinfo=timezone.utc)
+    assert read_timestamp(target / "turingalan") == datetime(2026, 11, 22, 8, tzinfo=UTC)
     assert any("screenshot.png" in p for p in report.problems)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 
@@ -252,3 +253,60 @@ def test_outputs_below_the_limit_are_ignored(grade, released):
     nb = answered(released, {"double": DOUBLE, "norm": NORM})
     nb.cells[2].outputs = [new_output("stream", name="stdout", text="x\n" * 10_000)]
     assert grade(nb).score == 5
+
+
+# --------------------------------------------------------------------------- the real slice
+
+SOFTMAX_SAME = [
+    "s001_alice",
+    "s002_bob",
+    "s003_carol",
+    "s004_dave",
+    "s005_erin",
+    "s006_frank",
+    "s012_niaj",
+]
+SOFTMAX_LENIENT = ["s008_heidi", "s009_ivan"]
+
+
+def as_notebook(script: str) -> nbformat.NotebookNode:
+    """A student's script as a notebook, one code cell per top-level statement."""
+    try:
+        tree = ast.parse(script)
+    except SyntaxError:
+        return nbformat.v4.new_notebook(cells=[new_code_cell(script)])
+    lines = script.splitlines(keepends=True)
+    starts = [
+        min([n.lineno, *(d.lineno for d in getattr(n, "decorator_list", []))]) for n in tree.body
+    ]
+    bounds = zip([1, *starts[1:]], [*starts[1:], len(lines) + 1], strict=True)
+    cells = [new_code_cell("".join(lines[a - 1 : b - 1])) for a, b in bounds]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+@pytest.fixture(scope="module")
+def softmax_grader():
+    from conftest import REPO
+
+    from autograder.course import Course
+
+    course = Course(REPO)
+    ctx = GradingContext(load_suite(course.spec("softmax")), "notebook-secret")
+    return course, ctx
+
+
+@pytest.mark.parametrize("student", SOFTMAX_SAME + SOFTMAX_LENIENT)
+def test_softmax_examples_score_the_same_as_notebooks(softmax_grader, student, tmp_path):
+    course, ctx = softmax_grader
+    script_folder = course.submissions / "softmax" / student
+    by_script = grade_submission(script_folder, student, ctx)
+    folder = tmp_path / student
+    save(as_notebook((script_folder / "softmax.py").read_text()), folder, "softmax.ipynb")
+    by_notebook = grade_submission(folder, student, ctx)
+    if student in SOFTMAX_SAME:
+        assert scores(by_notebook) == scores(by_script)
+        assert by_notebook.status == by_script.status
+    else:  # an error at import: in a notebook only that cell fails, later cells still count
+        assert by_notebook.status == by_script.status == "error"
+        assert all(scores(by_notebook)[t] >= s for t, s in scores(by_script).items())
+        assert by_notebook.score > by_script.score
