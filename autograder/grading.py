@@ -79,7 +79,9 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             status = _status(report, session)
             if status != "ok" and not message:
                 message = session.faults[0].message
-            notes = source.notes + missing_names_note(source, report.defined)
+            notes = list(source.notes)
+            if len(source.chunks) > 1 or not report.chunk_errors:  # else the error says why
+                notes += missing_names_note(source, report.defined)
             message = "\n".join(part for part in (message, *notes) if part)
     finally:
         session.close()

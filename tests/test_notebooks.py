@@ -310,3 +310,13 @@ def test_softmax_examples_score_the_same_as_notebooks(softmax_grader, student, t
         assert by_notebook.status == by_script.status == "error"
         assert all(scores(by_notebook)[t] >= s for t, s in scores(by_script).items())
         assert by_notebook.score > by_script.score
+
+
+def test_students_can_check_their_notebook_with_the_public_tests(toy_course, released, tmp_path):
+    from autograder.check import find_public_spec, run_check
+
+    spec = find_public_spec("toy", released, toy_course)
+    path = save(answered(released, {"double": DOUBLE, "norm": NORM}), tmp_path / "mine")
+    result = run_check(spec, path)
+    assert [t.outcome for t in result.tests] == ["passed", "passed"]
+    assert run_check(spec, released).score == 0
