@@ -152,6 +152,8 @@ def from_nbgrader(
                 report.problems.append(f"{where}/{relative}: a symbolic link; skipped")
             elif path.is_dir() or path.name in JUNK or relative == TIMESTAMP_FILE:
                 continue
+            elif any(part.startswith(".") for part in Path(relative).parts):
+                continue  # .ipynb_checkpoints/ and other hidden files
             elif path.stat().st_size > MAX_FILE_BYTES:
                 report.problems.append(f"{where}/{relative}: larger than 25 MB; skipped")
             else:

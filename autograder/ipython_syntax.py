@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 # Magics whose argument is Python code that should simply run once.
 RUN_BODY_LINE_MAGICS = ("time", "timeit", "prun")
@@ -27,8 +26,8 @@ class Converted:
     notes: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=1)
 def _transformer():
+    """A new transformer per cell: cheap, and safe when threads grade side by side."""
     from IPython.core.inputtransformer2 import TransformerManager
 
     return TransformerManager()

@@ -46,6 +46,8 @@ def test_nbgrader_course_folder_is_imported_with_its_times(spec, tmp_path):
         folder.mkdir(parents=True)
         (folder / "toy.ipynb").write_bytes(b"{}")
         (folder / "notes.txt").write_text("hi")
+        (folder / ".ipynb_checkpoints").mkdir()
+        (folder / ".ipynb_checkpoints" / "toy-checkpoint.ipynb").write_text("{}")
         if when:
             (folder / "timestamp.txt").write_text(when)
     target = tmp_path / "submissions"
@@ -57,6 +59,7 @@ def test_nbgrader_course_folder_is_imported_with_its_times(spec, tmp_path):
     problems = "\n".join(report.problems)
     assert "'notes.txt' is not a file of this assignment" in problems
     assert "submitted/bob/toy: no readable timestamp.txt" in problems
+    assert "checkpoint" not in problems and len(report.problems) == 3  # notes.txt twice
 
 
 def test_a_newer_attempt_replaces_the_latest_and_keeps_the_old_one(spec, tmp_path):

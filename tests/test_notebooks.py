@@ -320,3 +320,15 @@ def test_students_can_check_their_notebook_with_the_public_tests(toy_course, rel
     result = run_check(spec, path)
     assert [t.outcome for t in result.tests] == ["passed", "passed"]
     assert run_check(spec, released).score == 0
+
+
+def test_ipython_syntax_becomes_python_that_keeps_line_numbers():
+    from autograder.ipython_syntax import to_python
+
+    converted = to_python("if True:\n    %timeit f(1)\nnp?\nout = !ls\n")
+    assert converted.source == "if True:\n    f(1)\npass\nout = None\n"
+    assert [n.split(":")[0] for n in converted.notes] == ["line 2", "line 3", "line 4"]
+    cell = to_python("%%time\nx = 1\ny = 1 / 0\n")
+    assert cell.source.splitlines()[2] == "y = 1 / 0"  # still line 3, as in the notebook
+    assert to_python("%%bash\nrm -rf /\n").source.strip() == "pass"
+    assert to_python("def f(:\n").source == "def f(:\n"  # left for the real SyntaxError
