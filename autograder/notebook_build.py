@@ -21,6 +21,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from autograder.errors import UserError
 from autograder.spec import AssignmentSpec
 
 SCHEMA_VERSION = 3
@@ -29,7 +30,7 @@ ANSWER_STUB = "YOUR ANSWER HERE"
 CHECKS_MODULE = "autograder.notebook_checks"
 
 
-class NotebookBuildError(Exception):
+class NotebookBuildError(UserError):
     """The reference or the tests cannot be laid out as a notebook; says where."""
 
 
