@@ -14,9 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.spec import AssignmentSpec
-from autograder.timestamps import TIMESTAMP_FILE, TimestampError, read_timestamp
+from autograder.timestamps import ATTEMPTS_DIR, TIMESTAMP_FILE, TimestampError, read_timestamp
 
-ATTEMPTS_DIR = "attempts"
 LABEL_FORMAT = "%Y%m%dT%H%M%SZ"
 
 

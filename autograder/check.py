@@ -15,6 +15,7 @@ from autograder.grading import GradingContext, grade_submission
 from autograder.hidden_tests import load_suite
 from autograder.results import SubmissionResult
 from autograder.spec import SPEC_FILE, AssignmentSpec, SpecError, load_spec
+from autograder.submission import notebook_file
 
 PUBLIC_SEED = "public-check"
 
@@ -43,5 +44,6 @@ def run_check(spec: AssignmentSpec, path: Path) -> SubmissionResult:
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist")
     with tempfile.TemporaryDirectory(prefix="autograder-check-") as tmp:
-        shutil.copyfile(path, Path(tmp) / spec.student_file)
+        name = notebook_file(spec) if path.suffix == ".ipynb" else spec.student_file
+        shutil.copyfile(path, Path(tmp) / name)
         return grade_submission(Path(tmp), "student", ctx)

@@ -39,7 +39,8 @@ def cmd_release(args: argparse.Namespace, course: Course) -> int:
     report = release(spec, target)
     out.print(
         f"[green]Released {spec.name}[/] to {report.folder}: the reference passes all "
-        f"{len(report.reference.tests)} checks and the template scores 0."
+        f"{len(report.reference.tests)} checks and the template scores 0, as a script "
+        "and as a notebook."
     )
     for path in report.files:
         out.print(f"  {path.relative_to(report.folder)}")
@@ -48,7 +49,6 @@ def cmd_release(args: argparse.Namespace, course: Course) -> int:
 
 def cmd_check(args: argparse.Namespace, course: Course) -> int:
     from autograder.check import find_public_spec, run_check
-
 
     path = Path(args.path)
     spec = find_public_spec(args.assignment, path, course)
@@ -163,6 +163,48 @@ def cmd_report(args: argparse.Namespace, course: Course) -> int:
     return 0
 
 
+def cmd_manual_sheet(args: argparse.Namespace, course: Course) -> int:
+    from autograder.batch import student_folders
+    from autograder.grading_sheet import write_sheet
+
+    spec = course.spec(args.assignment)
+    submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
+    reports = Path(args.out) if args.out else course.reports
+    folders = student_folders(submissions)
+    if not spec.written_problems:
+        raise UserError(f"{spec.name} has no written problems (none has written = true)")
+    sheet = write_sheet(spec, folders, reports / spec.name)
+    out.print(
+        f"Grading sheet for {sheet.students} student(s), {len(spec.written_problems)} "
+        f"written problem(s) ({sheet.unanswered} answer(s) empty):\n  {sheet.csv_path}"
+    )
+    for page in sheet.pages:
+        out.print(f"  {page}")
+    out.print(
+        "Fill in the score and comment columns, then run "
+        f"`autograder manual import {spec.name} {sheet.csv_path}`."
+    )
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace, course: Course) -> int:
+    from autograder.collect import collect
+
+    spec = course.spec(args.assignment)
+    target = Path(args.out) if args.out else course.submissions / spec.name
+    roster = Path(args.roster) if args.roster else None
+    report = collect(Path(args.source), spec, target, roster=roster)
+    for line in report.written:
+        out.print(f"  {escape(line)}")
+    for line in report.problems:
+        err.print(f"[yellow]warning:[/] {escape(line)}", soft_wrap=True)
+    out.print(
+        f"Collected {len(report.written)} submission(s) of {spec.name} into {target}"
+        + (f"; {len(report.problems)} warning(s) above." if report.problems else ".")
+    )
+    return 0
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -231,6 +273,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="your file (e.g. softmax.py) or the folder holding it")
     p.set_defaults(run=cmd_check)
 
+    p = sub.add_parser(
+        "collect", help="import an nbgrader course folder or a Canvas/Moodle zip of submissions"
+    )
+    p.add_argument("assignment")
+    p.add_argument("source", help="nbgrader course folder (with submitted/) or LMS .zip")
+    p.add_argument("--roster", help="CSV with columns lms_id,student_id")
+    p.add_argument("--out", help="default: submissions/<assignment>")
+    p.set_defaults(run=cmd_collect)
     p = sub.add_parser("grade", help="grade every student folder of an assignment")
     p.add_argument("assignment")
     p.add_argument("submissions", nargs="?", help="default: submissions/<assignment>")
@@ -249,6 +299,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--db", help=DB_HELP)
     q.set_defaults(run=cmd_manual_import)
 
+    q = manual.add_parser("sheet", help="write the TAs' grading sheet (CSV + HTML per question)")
+    q.add_argument("assignment")
+    q.add_argument("submissions", nargs="?", help="default: submissions/<assignment>")
+    q.add_argument("--out", help="reports folder (default: reports/)")
+    q.set_defaults(run=cmd_manual_sheet)
+
     p = sub.add_parser(
         "report", help="HTML report, tables, feedback for each student and LMS exports"
     )
@@ -261,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-public", action="store_true", help="do not run the public tests for feedback"
     )
     p.set_defaults(run=cmd_report)
+
     return parser
 
 

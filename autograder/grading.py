@@ -24,7 +24,7 @@ from autograder.sandbox.client import SubprocessLauncher
 from autograder.sandbox.errors import SubmissionFault
 from autograder.sandbox.proxy import CallLog, SubmissionProxy
 from autograder.sandbox.session import Launcher, LoadReport, Session
-from autograder.submission import UnusableSubmission, read_submission
+from autograder.submission import UnusableSubmission, missing_names_note, read_submission
 
 MAX_PRINTED = 10_000  # characters of student output kept in results.json
 
@@ -75,11 +75,15 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             tests = _all_failed(ctx.suite, message)
             status = report.fault.status
         else:
-            message = _load_message(report, spec.student_file)
+            message = _load_message(report, source.path.name)
             tests = [_run_test(case, session, student_id, ctx) for case in ctx.suite.tests]
             status = _status(report, session)
             if status != "ok" and not message:
                 message = session.faults[0].message
+            notes = list(source.notes)
+            if len(source.chunks) > 1 or not report.chunk_errors:  # else the error says why
+                notes += missing_names_note(source, report.defined)
+            message = "\n".join(part for part in (message, *notes) if part)
     finally:
         session.close()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -142,14 +146,18 @@ def _load_message(report: LoadReport, filename: str) -> str:
         return ""
     first = report.chunk_errors[0]
     where = first.get("traceback", "").strip()
-    return f"{filename} failed while loading: {first['type']}: {first['message']}" + (
-        f"\n{where}" if where else ""
-    )
+    if len(report.chunk_errors) == 1 and first.get("name") in (filename, None):
+        return f"{filename} failed while loading: {first['type']}: {first['message']}" + (
+            f"\n{where}" if where else ""
+        )
+    lines = [f"{len(report.chunk_errors)} cell(s) of {filename} failed; the others still ran:"]
+    lines += [f"  {e['name']}: {e['type']}: {e['message']}" for e in report.chunk_errors]
+    return "\n".join(lines) + (f"\nFirst failure:\n{where}" if where else "")
 
 
 def _status(report: LoadReport, session: Session) -> str:
     if report.chunk_errors:
-        return "error"
+        return report.chunk_errors[0].get("status", "error")
     for fault in session.faults:
         return fault.status
     return "ok"

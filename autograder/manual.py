@@ -31,7 +31,11 @@ def load_scores(folder: Path) -> pd.DataFrame:
 
 
 def import_scores(spec: AssignmentSpec, csv_path: Path, folder: Path) -> int:
-    """Merge a TA's CSV into the stored scores; return how many rows were imported."""
+    """Merge a TA's CSV into the stored scores; return how many rows were imported.
+
+    The CSV may be the grading sheet (``autograder manual sheet``): extra columns are
+    ignored and rows with an empty score are left pending.
+    """
     try:
         sheet = pd.read_csv(csv_path, dtype={"student_id": str, "problem": str, "comment": str})
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -43,10 +47,12 @@ def import_scores(spec: AssignmentSpec, csv_path: Path, folder: Path) -> int:
         )
     if "comment" not in sheet.columns:
         sheet["comment"] = ""
-    sheet = sheet[COLUMNS].copy()
+    # A grading sheet row whose score is still empty has not been graded: skip it.
+    blank = sheet["score"].isna() | (sheet["score"].astype(str).str.strip() == "")
+    sheet = sheet[~blank][COLUMNS].copy()
     sheet["comment"] = sheet["comment"].fillna("")
     written = {p.id: p.points for p in spec.written_problems}
-    for row_number, row in enumerate(sheet.itertuples(index=False), start=2):
+    for row_number, row in zip(sheet.index + 2, sheet.itertuples(index=False), strict=True):
         where = f"{csv_path.name} line {row_number}"
         if row.problem not in written:
             raise ManualScoreError(

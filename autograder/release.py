@@ -18,8 +18,15 @@ from pathlib import Path
 from autograder.errors import UserError
 from autograder.grading import GradingContext, grade_submission
 from autograder.hidden_tests import load_suite
+from autograder.notebook_build import (
+    filled_notebook,
+    notebook_text,
+    source_notebook,
+    student_notebook,
+)
 from autograder.results import SubmissionResult
 from autograder.spec import SPEC_FILE, AssignmentSpec
+from autograder.submission import notebook_file
 
 BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*### END SOLUTION\s*$")
@@ -38,6 +45,8 @@ class ReleaseReport:
     files: list[Path]
     reference: SubmissionResult
     template: SubmissionResult
+    notebook_reference: SubmissionResult | None = None  # the notebook answered by the reference
+    notebook_template: SubmissionResult | None = None
 
 
 def make_template(reference_source: str, filename: str = "reference") -> str:
@@ -74,17 +83,57 @@ def release(spec: AssignmentSpec, out: Path) -> ReleaseReport:
     template_result = _grade_source(template_source, spec, hidden)
     public_result = _grade_source(reference_source, spec, public)
     problems = _problems(reference_result, template_result, public_result)
+    instructor_notebook = source_notebook(spec, hidden.suite.problems)
+    notebook = student_notebook(instructor_notebook)
+    notebook_source = notebook_text(notebook)
+    filled = notebook_text(filled_notebook(notebook, instructor_notebook))
+    notebook_name = notebook_file(spec)
+    notebook_reference = _grade_source(filled, spec, hidden, notebook_name)
+    notebook_template = _grade_source(notebook_source, spec, hidden, notebook_name)
+    problems += _notebook_problems(notebook_reference, notebook_template, reference_result)
     if problems:
         raise ReleaseRefused(f"{spec.name} was not released:\n" + "\n".join(problems))
     folder = out / spec.name
     files = _write_package(spec, folder, template_source)
-    return ReleaseReport(folder, files, reference_result, template_result)
+    (folder / notebook_name).write_text(notebook_source, encoding="utf-8")
+    files.append(folder / notebook_name)
+    return ReleaseReport(
+        folder, files, reference_result, template_result, notebook_reference, notebook_template
+    )
 
 
-def _grade_source(source: str, spec: AssignmentSpec, ctx: GradingContext) -> SubmissionResult:
+def _grade_source(
+    source: str, spec: AssignmentSpec, ctx: GradingContext, filename: str | None = None
+) -> SubmissionResult:
     with tempfile.TemporaryDirectory(prefix="autograder-release-") as tmp:
-        (Path(tmp) / spec.student_file).write_text(source, encoding="utf-8")
+        (Path(tmp) / (filename or spec.student_file)).write_text(source, encoding="utf-8")
         return grade_submission(Path(tmp), "release-check", ctx)
+
+
+def _notebook_problems(
+    reference: SubmissionResult, template: SubmissionResult, script: SubmissionResult
+) -> list[str]:
+    """The notebook must grade exactly like the script: full marks answered, 0 as released."""
+    problems = [
+        f"  - the notebook answered with the reference fails hidden test {t.name}: {t.output}"
+        for t in reference.tests
+        if t.outcome != "passed"
+    ]
+    if reference.status != "ok" or reference.message:
+        problems.append(
+            f"  - the notebook answered with the reference did not load cleanly "
+            f"({reference.status}): {reference.message}"
+        )
+    problems += [
+        f"  - the released notebook earns {t.score:g} point(s) on hidden test {t.name}"
+        for t in template.tests
+        if t.score > 0
+    ]
+    if reference.score != script.score:
+        problems.append(
+            f"  - the notebook scores {reference.score:g} but the script {script.score:g}"
+        )
+    return problems
 
 
 def _problems(

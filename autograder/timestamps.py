@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 TIMESTAMP_FILE = "timestamp.txt"
-_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
+ATTEMPTS_DIR = "attempts"  # earlier attempts: <sid>/attempts/<attempt_name(time)>/
+_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"
 
 
 class TimestampError(ValueError):
@@ -53,5 +54,17 @@ def write_timestamp(folder: Path, moment: datetime) -> Path:
         moment = moment.replace(tzinfo=UTC)
     path = Path(folder) / TIMESTAMP_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(moment.astimezone(UTC).strftime(_FORMAT) + "\n", encoding="utf-8")
+    path.write_text(format_timestamp(moment) + "\n", encoding="utf-8")
     return path
+
+
+def format_timestamp(moment: datetime) -> str:
+    """nbgrader's format, so its tools read our folders: ``2026-11-20 14:03:11.123456 UTC``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime(_FORMAT)
+
+
+def attempt_name(moment: datetime) -> str:
+    """The folder name of an earlier attempt: ``20261120T140311Z``."""
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +30,7 @@ from autograder.report import build_report
 from autograder.results import SubmissionResult, TestResult
 from autograder.spec import AssignmentSpec, parse_spec
 
-DUE = datetime(2026, 12, 15, 23, 59, tzinfo=timezone.utc)
+DUE = datetime(2026, 12, 15, 23, 59, tzinfo=UTC)
 FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -41,7 +41,14 @@ def test_unbalanced_markers_are_refused_with_a_line_number(bad):
 def test_release_writes_the_student_package_without_secrets(toy_course, tmp_path):
     report = release(toy_course.spec("toy"), tmp_path / "out")
     names = {p.relative_to(report.folder).as_posix() for p in report.files}
-    assert names == {"toy.py", "assignment.toml", "README.md", "answers.md", "tests/test_public.py"}
+    assert names == {
+        "toy.py",
+        "toy.ipynb",
+        "assignment.toml",
+        "README.md",
+        "answers.md",
+        "tests/test_public.py",
+    }
     template = (report.folder / "toy.py").read_text()
     assert "raise NotImplementedError" in template and "np.sqrt" not in template
     public = (report.folder / "assignment.toml").read_text()

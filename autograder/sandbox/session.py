@@ -81,6 +81,7 @@ class Session:
         self.generation = 0
         self.outputs: list[CapturedOutput] = []
         self.faults: list[SubmissionFault] = []
+        self.skipped: dict[int, dict] = {}  # chunks that timed out or crashed while loading
 
     # -- lifecycle --------------------------------------------------------------------
 
@@ -156,6 +157,8 @@ class Session:
         self.worker = self.launcher.start(self.scratch)
         self.generation += 1
         self.outputs.append(self.worker.output)
+        if len(self.chunks) > 1:
+            return self._load_chunk_by_chunk()
         header = {
             "op": "load",
             "module": self.module_name,
@@ -163,6 +166,35 @@ class Session:
         }
         reply, _ = self._exchange(self.worker, header, [], "loading your code")
         return LoadReport(reply.get("chunk_errors", []), reply.get("defined", []))
+
+    def _load_chunk_by_chunk(self) -> LoadReport:
+        """Run the chunks (notebook cells) one request each, each within the call limit.
+
+        A cell that runs out of time or ends the process (a training loop, ``exit()``) is
+        skipped: a fresh worker runs the cells before it again and loading goes on after
+        it, so functions defined in other cells are still graded.
+        """
+        header = {"op": "load", "module": self.module_name, "chunks": []}
+        reply, _ = self._exchange(self.worker, header, [], "starting your code")
+        errors, defined = [], reply.get("defined", [])
+        for index, chunk in enumerate(self.chunks):
+            if index in self.skipped:
+                continue
+            header = {
+                "op": "exec",
+                "first": index,
+                "chunks": [{"name": chunk.name, "source": chunk.source}],
+            }
+            try:
+                reply, _ = self._exchange(self.worker, header, [], f"running {chunk.name}")
+            except (CallTimeout, WorkerCrashed) as fault:
+                self.faults.remove(fault)
+                self.skipped[index] = _skipped_chunk(index, chunk, fault)
+                return self._spawn_and_load()
+            errors += reply.get("chunk_errors", [])
+            defined = reply.get("defined", defined)
+        errors = sorted([*errors, *self.skipped.values()], key=lambda e: e["chunk"])
+        return LoadReport(errors, defined)
 
     def _exchange(self, worker: WorkerProcess, header: dict, blobs: list[bytes], doing: str):
         timeout = self._check_budget(doing)
@@ -200,6 +232,17 @@ class Session:
             for item in value.values():
                 self._stamp(item)
         return value
+
+
+def _skipped_chunk(index: int, chunk: Chunk, fault: SubmissionFault) -> dict:
+    return {
+        "chunk": index,
+        "name": chunk.name,
+        "type": "CellTimeout" if fault.status == "timeout" else "CellCrashed",
+        "message": f"{fault.message}; this cell was skipped and the cells after it still ran",
+        "traceback": "",
+        "status": fault.status,
+    }
 
 
 def _fault_from_error(error: dict, name: str) -> SubmissionFault:

@@ -39,6 +39,8 @@ class Worker:
             return {"ok": True}, []
         if op == "load":
             return self.load(header["module"], header["chunks"]), []
+        if op == "exec":
+            return self.run_chunks(header["chunks"], header.get("first", 0)), []
         if op in ("call", "get"):
             return self.invoke(op, header, blobs)
         return {"ok": False, "error": _error_info("ProtocolError", f"unknown op {op!r}")}, []
@@ -53,15 +55,24 @@ class Worker:
         module.__file__ = chunks[0]["name"] if chunks else module_name
         sys.modules[module_name] = module
         self.module = module
+        return self.run_chunks(chunks)
+
+    def run_chunks(self, chunks: list[dict], first: int = 0) -> dict:
+        """Execute more chunks into the loaded module (a notebook, one cell at a time).
+
+        ``first`` is the index of ``chunks[0]`` among all the submission's chunks.
+        """
+        if self.module is None:
+            return {"ok": False, "error": _error_info("ProtocolError", "no module loaded")}
         errors = []
-        for index, chunk in enumerate(chunks):
+        for index, chunk in enumerate(chunks, start=first):
             self.chunk_names.add(chunk["name"])
             try:
                 code = compile(chunk["source"], chunk["name"], "exec")
-                exec(code, module.__dict__)
+                exec(code, self.module.__dict__)
             except BaseException as exc:  # noqa: BLE001 - student code may raise anything
                 errors.append({"chunk": index, "name": chunk["name"], **self._describe(exc)})
-        defined = sorted(k for k in vars(module) if not k.startswith("_"))
+        defined = sorted(k for k in vars(self.module) if not k.startswith("_"))
         return {"ok": True, "chunk_errors": errors, "defined": defined}
 
     def invoke(self, op: str, header: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
