@@ -74,6 +74,7 @@ class WorkerProcess:
         self._from_worker = from_worker
         self._output_fd = output_fd
         self._returncode: int | None = None
+        self.cpu_seconds: int | None = None  # for messages; set by the launcher
         os.set_blocking(to_worker, False)
         self._reader = Reader(from_worker)
         self._drain = threading.Thread(target=self._drain_output, daemon=True)
@@ -119,7 +120,7 @@ class WorkerProcess:
     def exit_description(self) -> str:
         """Say in words how the process ended."""
         code = self._returncode if self._returncode is not None else self.process.poll()
-        return describe_exit(code)
+        return describe_exit(code, getattr(self.process, "limit_hit", ""), self.cpu_seconds)
 
     def kill(self) -> None:
         """SIGKILL the worker and everything it started; close the pipes."""
@@ -141,7 +142,7 @@ class WorkerProcess:
             os.close(self._output_fd)
 
 
-def describe_exit(code: int | None) -> str:
+def describe_exit(code: int | None, limit_hit: str = "", cpu_seconds: int | None = None) -> str:
     """A return code in words, naming the limit behind the usual signals."""
     if code is None:
         return "still running"
@@ -151,8 +152,10 @@ def describe_exit(code: int | None) -> str:
         name = signal.Signals(-code).name
     except ValueError:
         return f"killed by signal {-code}"
+    if limit_hit == "cpu" or name == "SIGXCPU":
+        budget = f" ({cpu_seconds} s)" if cpu_seconds else ""
+        return f"killed by signal {name}: it used up its CPU time limit{budget}"
     why = {
-        "SIGXCPU": ": it used up its CPU time limit",
         "SIGXFSZ": ": it wrote a file larger than allowed",
         "SIGSEGV": ": a segmentation fault (often memory exhausted in native code)",
     }.get(name, "")

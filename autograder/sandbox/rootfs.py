@@ -81,6 +81,26 @@ def python_dirs() -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def unreadable_for_others(paths: list[str], *, with_parents: bool) -> list[str]:
+    """Which of ``paths`` an unprivileged user could not read (or whose parents it could
+    not enter, when ``with_parents``): student code would fail to import from them."""
+    blocked = []
+    for path in paths:
+        chain = [path]
+        if with_parents:
+            chain = [str(p) for p in reversed(PurePosixPath(path).parents)] + chain
+        for part in chain:
+            try:
+                mode = os.stat(part).st_mode
+            except OSError:
+                continue
+            needed = 0o005 if os.path.isdir(part) else 0o004
+            if mode & needed != needed:
+                blocked.append(f"{part} (mode {mode & 0o777:o})")
+                break
+    return list(dict.fromkeys(blocked))
+
+
 def enter_sandbox_root(mounts: list[Mount]) -> None:
     """Replace this process's root by one built from ``mounts`` (needs a private mount ns)."""
     linux.mount("none", "/", None, linux.MS_REC | linux.MS_PRIVATE)

@@ -128,7 +128,8 @@ class Session:
         name = ".".join(path) or "value"
         reply, reply_blobs = self._exchange(worker, header, blobs, f"calling {name}")
         if not reply.get("ok"):
-            raise _fault_from_error(reply.get("error") or {}, name)
+            error = reply.get("error")
+            raise _fault_from_error(error if isinstance(error, dict) else {}, name)
         try:
             value = decode(reply.get("value"), reply_blobs)
         except ProtocolError as exc:
@@ -162,7 +163,7 @@ class Session:
             "chunks": [{"name": c.name, "source": c.source} for c in self.chunks],
         }
         reply, _ = self._exchange(self.worker, header, [], "loading your code")
-        return LoadReport(reply.get("chunk_errors", []), reply.get("defined", []))
+        return LoadReport(_chunk_errors(reply), _strings(reply.get("defined")))
 
     def _exchange(self, worker: WorkerProcess, header: dict, blobs: list[bytes], doing: str):
         timeout = self._check_budget(doing)
@@ -200,6 +201,22 @@ class Session:
             for item in value.values():
                 self._stamp(item)
         return value
+
+
+def _chunk_errors(reply: dict) -> list[dict]:
+    """The load reply's errors as plain string fields: the worker may have forged them."""
+    errors = reply.get("chunk_errors")
+    if not isinstance(errors, list):
+        return []
+    return [
+        {key: str(entry.get(key, ""))[:4000] for key in ("name", "type", "message", "traceback")}
+        for entry in errors[:100]
+        if isinstance(entry, dict)
+    ]
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(v) for v in value[:10_000]] if isinstance(value, list) else []
 
 
 def _fault_from_error(error: dict, name: str) -> SubmissionFault:

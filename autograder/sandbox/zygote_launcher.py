@@ -152,7 +152,9 @@ class ZygoteServer:
                 os.close(fd)
             raise ZygoteError(f"the zygote could not start a worker: {reply.get('error')}")
         handle = ForkedHandle(self, int(reply["pid"]), fds[0] if fds else -1)
-        return WorkerProcess(handle, request_w, reply_r, output_r)
+        worker = WorkerProcess(handle, request_w, reply_r, output_r)
+        worker.cpu_seconds = limits.cpu_seconds
+        return worker
 
     def would_show(self, path: str) -> bool:
         """Whether ``path`` lies in a folder this zygote's workers see and is not covered.
@@ -176,6 +178,7 @@ class ForkedHandle:
         self.pid = pid
         self.pidfd = pidfd
         self.returncode: int | None = None
+        self.limit_hit = ""  # "cpu" when it was killed for using up its CPU time
 
     def poll(self) -> int | None:
         if self.returncode is not None:
@@ -186,7 +189,10 @@ class ForkedHandle:
             if not poller.poll(0):
                 return None
         reply, _ = self.server.request({"op": "poll", "pid": self.pid})
-        return None if reply.get("running") else os.waitstatus_to_exitcode(reply["status"])
+        if reply.get("running"):
+            return None
+        self.limit_hit = reply.get("limit", "")
+        return os.waitstatus_to_exitcode(reply["status"])
 
     def kill(self) -> int:
         if self.returncode is None:
@@ -194,6 +200,7 @@ class ForkedHandle:
             if not reply.get("ok"):
                 raise ZygoteError(f"the zygote could not kill worker {self.pid}: {reply}")
             self.returncode = os.waitstatus_to_exitcode(reply["status"])
+            self.limit_hit = reply.get("limit", "")
             if self.pidfd >= 0:
                 os.close(self.pidfd)
                 self.pidfd = -1
@@ -244,15 +251,20 @@ def default_launcher(limits: object = None, hide: tuple[str, ...] = ()):
     except (ZygoteError, OSError) as exc:
         _warn_once({"all": f"the zygote could not start ({exc})"})
         return SubprocessLauncher(resources)
-    _warn_once(server.report.get("missing", {}))
+    _warn_once(server.report.get("missing", {}), server.report.get("problems", []))
     return ZygoteLauncher(server, resources)
 
 
-def _warn_once(missing: dict[str, str]) -> None:
+def _warn_once(missing: dict[str, str], problems: list[str] = ()) -> None:
     global _warned
-    if missing and not _warned:
+    if _warned:
+        return
+    lines = ([partial_warning(missing)] if missing else []) + [
+        f"autograder: {problem}" for problem in problems
+    ]
+    if lines:
         _warned = True
-        print(partial_warning(missing), file=sys.stderr)
+        print("\n".join(lines), file=sys.stderr)
 
 
 @atexit.register
