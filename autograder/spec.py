@@ -39,7 +39,7 @@ class Limits:
     submission_timeout: float = 120.0
     memory_mb: int = 1024  # address space of each student process
     cpu_seconds: int | None = None  # CPU time per worker; default: the submission timeout
-    max_processes: int = 32  # processes and threads
+    max_processes: int = 8  # processes and threads (memory_mb x this bounds a worker)
     max_open_files: int = 64
     max_file_mb: int = 16  # largest file student code may write
     scratch_mb: int = 64  # size of its private scratch folder

@@ -72,6 +72,7 @@ def test_plain_mode_reports_each_missing_guarantee_with_its_reason(plain_server)
     assert set(report["missing"].values()) == {"namespaces turned off by this test"}
     line = partial_warning(report["missing"])
     assert "\n" not in line
+    assert "(namespaces turned off by this test)" in line
     for title in ("no network", "course files hidden", "PID namespace", "IPC namespace"):
         assert title in line
     assert "autograder doctor" in line

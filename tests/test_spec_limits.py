@@ -19,7 +19,7 @@ def limits_of(table: dict) -> Limits:
 def test_resource_limits_default_to_safe_values_and_cpu_follows_the_wall_clock():
     limits = limits_of({"submission_timeout": 30.5})
     assert limits.cpu_seconds == 31
-    assert (limits.memory_mb, limits.max_processes, limits.max_open_files) == (1024, 32, 64)
+    assert (limits.memory_mb, limits.max_processes, limits.max_open_files) == (1024, 8, 64)
     assert ResourceLimits.from_spec(limits).cpu_seconds == 31
 
 

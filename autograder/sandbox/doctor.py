@@ -83,8 +83,9 @@ def diagnose(course_root: Path | None = None) -> Diagnosis:
         server.close()
         Path(secret_paths[-1]).unlink(missing_ok=True)
     missing = server.report.get("missing", {})
-    checks = [_judge(g, missing.get(g.name), facts, connected) for g in GUARANTEES]
-    return Diagnosis(server.report.get("mode", "?"), checks, server.report.get("problems", []))
+    mode = server.report.get("mode", "?")
+    checks = [_judge(g, missing.get(g.name), facts, connected, mode) for g in GUARANTEES]
+    return Diagnosis(mode, checks, server.report.get("problems", []))
 
 
 def _secret_paths(course_root: Path | None) -> list[str]:
@@ -148,7 +149,13 @@ def _run_probe(server: ZygoteServer, paths: list[str]) -> tuple[dict, bool]:
     return facts, connected
 
 
-def _judge(g: Guarantee, missing: str | None, facts: dict, connected: bool) -> Check:
+def _uid_detail(mode: str, uid: object) -> str:
+    if mode == "userns":
+        return f"uid {uid} in a user namespace of its own: your user outside, no privileges"
+    return f"student code runs as uid {uid}, a uid no other worker or account has"
+
+
+def _judge(g: Guarantee, missing: str | None, facts: dict, connected: bool, mode: str) -> Check:
     """Combine the zygote's word with what the probe saw."""
     if "error" in facts:
         return Check(g, False, f"the probe failed: {facts['error']}")
@@ -157,8 +164,11 @@ def _judge(g: Guarantee, missing: str | None, facts: dict, connected: bool) -> C
     limits = facts.get("rlimits", {})
     unlimited = RLIM_INFINITY
     verdicts = {
-        "process": (facts.get("pid") != os.getpid(), f"worker pid {facts.get('pid')}"),
-        "uid": (facts.get("uid") != 0, f"student code runs as uid {facts.get('uid')}"),
+        "process": (
+            facts.get("pid") != os.getpid(),
+            f"student code ran as pid {facts.get('pid')}, forked from the zygote",
+        ),
+        "uid": (facts.get("uid") != 0, _uid_detail(mode, facts.get("uid"))),
         "rlimits": (
             all(limits.get(k) not in (None, unlimited) for k in ("RLIMIT_AS", "RLIMIT_CPU")),
             ", ".join(f"{k[7:]}={v}" for k, v in limits.items() if k != "RLIMIT_NPROC"),

@@ -81,9 +81,8 @@ def partial_warning(missing: dict[str, str]) -> str:
         )
     risks = [g.risk for g in GUARANTEES if g.name in missing and g.risk]
     titles = [g.title for g in GUARANTEES if g.name in missing]
-    reasons = sorted(set(missing.values()))
+    reason = missing.get("filesystem") or next(iter(missing.values()))
     return (
-        f"autograder: sandbox guarantees off here: {', '.join(titles)} "
-        f"({'; '.join(reasons)}); student code can {', '.join(risks)}. "
-        "See `autograder doctor`."
+        f"autograder: sandbox incomplete ({reason}); off: {', '.join(titles)}. Student code "
+        f"can {', '.join(risks)}. Run `autograder doctor` for details."
     )

@@ -27,7 +27,7 @@ class ResourceLimits:
 
     memory_mb: int = 1024  # address space of each process
     cpu_seconds: int = 120  # CPU time of each process
-    max_processes: int = 32  # processes and threads of the worker's own user
+    max_processes: int = 8  # processes and threads of the worker's own user
     max_open_files: int = 64
     max_file_mb: int = 16  # largest file it may write
     scratch_mb: int = 64  # size of its private scratch folder (where namespaces allow)

@@ -6,7 +6,8 @@ dynamic loader's cache, a few ``/dev`` nodes, the Python installation and the vi
 ``site-packages``), pivots into it and detaches the old root, so no other path of the
 machine, the course tree included, exists any more for the zygote and every worker it
 forks. A course folder that happens to lie *inside* an allowed directory is covered by an
-empty read-only tmpfs. Each worker then mounts its own private tmpfs on ``/tmp``.
+empty read-only tmpfs. Each worker then mounts its own private tmpfs on ``/scratch``, and
+``/tmp`` points there (unless a Python folder lives under the host's ``/tmp``).
 
 Everything is bound at the path it has on the host, so ``sys.path`` keeps working.
 """
@@ -24,6 +25,7 @@ SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime")
 DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 STAGING = "/tmp"  # a tmpfs is mounted over it in our private namespace only
+SCRATCH = "/scratch"  # where each worker mounts its private tmpfs
 RO_FLAGS = linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV
 
 
@@ -126,8 +128,11 @@ def enter_sandbox_root(mounts: list[Mount]) -> None:
             _bind("/old" + entry.source, target)
     for cover in covers:
         linux.mount("none", cover, None, linux.MS_REMOUNT | RO_FLAGS)
-    for directory in ("/new/tmp", "/new/dev"):
-        os.makedirs(directory, exist_ok=True)
+    os.makedirs("/new" + SCRATCH, exist_ok=True)
+    os.makedirs("/new/dev", exist_ok=True)
+    if not os.path.lexists("/new/tmp"):
+        # /tmp is the scratch too, unless something bound lives under the host's /tmp.
+        os.symlink(SCRATCH, "/new/tmp")
     linux.mount("none", "/new", None, linux.MS_REMOUNT | RO_FLAGS)
     os.chdir("/new")
     linux.pivot_root(".", ".")

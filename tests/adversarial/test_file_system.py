@@ -64,9 +64,9 @@ print("DONE:", DONE)
     assert result.score == result.max_score
     done = re.search(r"DONE: (\[.*\])", result.output)
     assert done, result.output
-    # Inside the sandbox /tmp is the worker's own scratch tmpfs: whatever "worked" landed
-    # there (the course of this test lives under the host's /tmp). Everything else failed,
-    # arena.grade checked the real course tree, and the host's /tmp got nothing.
+    # Inside the sandbox /tmp leads to the worker's own scratch tmpfs: whatever "worked"
+    # landed there (this test's course lives under the host's /tmp). Everything else
+    # failed, arena.grade checked the real course tree, and the host's /tmp got nothing.
     assert all(
         entry.split(" ", 1)[1].startswith("/tmp/") for entry in ast.literal_eval(done.group(1))
     )

@@ -111,7 +111,7 @@ def norm(x):
     )
     assert_only_norm_lost(result)
     message = output_of(result, "test_norm")
-    written = re.search(r"wrote (\d+) MB in /tmp, then: No space left on device", message)
+    written = re.search(r"wrote (\d+) MB in /scratch, then: No space left on device", message)
     assert written and int(written.group(1)) <= 8  # scratch_mb in the arena's spec
 
 
