@@ -1,7 +1,7 @@
 """The pre-warmed process that forks one sandboxed worker per submission.
 
-Run by the grader as ``python -I -m autograder.sandbox.zygote SOCKET_FD CONFIG_JSON``, in a
-fresh interpreter (never a fork of the grader), with a scrubbed environment. It imports
+Run by the grader as a fresh ``python -I`` calling :func:`main` (never a fork of the
+grader), with a scrubbed environment and ``SOCKET_FD CONFIG_JSON`` as arguments. It imports
 numpy and the worker code, and nothing of any course: no reference, hidden test, spec,
 secret or submission is ever in its memory, so a worker forked from it has nothing to
 steal. It never even sees student code: that goes straight from the grader to the worker
@@ -38,6 +38,7 @@ import traceback
 import numpy  # noqa: F401 - the point of the zygote: every worker starts with numpy loaded
 
 from autograder.sandbox import linux, rootfs, worker
+from autograder.sandbox.guarantees import GUARANTEES
 from autograder.sandbox.limits import ResourceLimits, apply_rlimits
 
 # Imported once here so that workers start with them loaded (the rest import on demand).
@@ -201,18 +202,21 @@ class Zygote:
         pid_ns = self.mode in ("root", "userns")
         if pid_ns:
             linux.unshare(linux.CLONE_NEWPID)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            pid, error = -1, f"could not fork a worker: {exc}"
         if pid == 0:
-            self.sync_fd = sync_w
-            try:
-                os.close(sync_r)
-                self._become_worker(fds, uid, limits, scratch)
-            except BaseException as exc:  # noqa: BLE001 - report any set-up failure, then die
-                text = f"worker set-up failed: {type(exc).__name__}: {exc}"
-                os.write(self.sync_fd, text.encode()[:4000])
-            os._exit(111)
+            self._child(fds, sync_r, sync_w, uid, limits, scratch)
         if pid_ns:
+            # Back to our own PID namespace for children, so the next unshare works.
             linux.setns(self.own_pid_ns, linux.CLONE_NEWPID)
+        if pid < 0:
+            if uid >= 0:
+                self.free_uids.append(uid)
+            for fd in (*fds, sync_r, sync_w):
+                os.close(fd)
+            return 0, error
         for fd in (*fds, sync_w):
             os.close(fd)
         self.live[pid] = uid
@@ -223,6 +227,20 @@ class Zygote:
             self.kill(pid)
             return 0, message.decode(errors="replace") or "the worker died while being set up"
         return pid, ""
+
+    def _child(self, fds, sync_r: int, sync_w: int, uid: int, limits, scratch: str):
+        """The forked child's whole life: whatever happens, it ends here, never back in
+        zygote code (not even when student code raises out of the serve loop)."""
+        try:
+            self.sync_fd = sync_w
+            os.close(sync_r)
+            self._become_worker(fds, uid, limits, scratch)
+        except BaseException as exc:  # noqa: BLE001 - report a set-up failure, then die
+            with contextlib.suppress(BaseException):
+                text = f"worker set-up failed: {type(exc).__name__}: {exc}"
+                os.write(self.sync_fd, text.encode()[:4000])
+        finally:
+            os._exit(111)
 
     def _become_worker(self, fds: list[int], uid: int, limits: ResourceLimits, scratch: str):
         """In the forked child: isolate, limit, drop privileges, then serve. Never returns."""
@@ -264,6 +282,7 @@ class Zygote:
         _unbuffered_stdio()
         os.write(SYNC_FD, b"ok")
         os.close(SYNC_FD)
+        self.sync_fd = -1  # set-up is over: nothing more to report to the zygote
         worker.serve(REQUEST_FD, REPLY_FD)
         os._exit(0)
 
@@ -373,7 +392,7 @@ class Zygote:
         raise ValueError(f"unknown op {op!r}")
 
 
-GUARANTEE_NAMES = ("uid", "rlimits", "processes", "network", "filesystem", "pid", "ipc")
+GUARANTEE_NAMES = tuple(g.name for g in GUARANTEES if g.name != "process")
 
 
 def pick_uid_base() -> int:

@@ -22,6 +22,8 @@ def test_batch_goes_on_past_every_kind_of_attack(arena):
     }
     for student, source in {"bob": honest, "zoe": honest, **attacks}.items():
         arena.submit(source, student)
+    # A folder that is a link to another student's work is not graded as a second copy.
+    (arena.course.submissions / "toy" / "eve").symlink_to(arena.folder("alice"))
     solutions = tree_digest(arena.course.solutions)
     submissions = tree_digest(arena.course.submissions)
     results = grade_batch(
@@ -39,5 +41,6 @@ def test_batch_goes_on_past_every_kind_of_attack(arena):
     assert all(by_id[s].score == 0 for s in attacks)
     grades = pd.read_csv(arena.course.reports / "toy" / "grades.csv")
     assert sorted(grades["student_id"]) == sorted(["alice", "bob", "zoe", *attacks])
+    assert "eve" not in by_id
     assert tree_digest(arena.course.solutions) == solutions
     assert tree_digest(arena.course.submissions) == submissions

@@ -197,3 +197,25 @@ if os.fork() == 0:
     )
     assert result.status == "ok"
     assert result.score == result.max_score
+
+
+def test_exception_escaping_the_worker_loop_ends_only_that_worker(arena):
+    """Student code makes the worker's own reply raise: the forked child must die there,
+    never fall back into the zygote's code (arena.grade would find it still running)."""
+    result = arena.grade(
+        HONEST_DOUBLE
+        + """
+import sys
+
+
+def norm(x):
+    def explode(*args, **kwargs):
+        raise SystemExit("escaped")
+
+    sys.modules["autograder.sandbox.worker"].write_message = explode
+    return 0.0
+"""
+    )
+    assert_only_norm_lost(result, "crashed")
+    assert "exited with status 111" in output_of(result, "test_norm")
+    assert arena.grade(HONEST_DOUBLE + HONEST_NORM, "bob").score == 5
