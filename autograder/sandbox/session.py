@@ -208,11 +208,16 @@ def _chunk_errors(reply: dict) -> list[dict]:
     errors = reply.get("chunk_errors")
     if not isinstance(errors, list):
         return []
-    return [
-        {key: str(entry.get(key, ""))[:4000] for key in ("name", "type", "message", "traceback")}
-        for entry in errors[:100]
-        if isinstance(entry, dict)
-    ]
+    clean = []
+    for entry in errors[:100]:
+        if not isinstance(entry, dict):
+            continue
+        fields = ("name", "type", "message", "traceback")
+        error = {key: str(entry.get(key, ""))[:4000] for key in fields}
+        chunk = entry.get("chunk")
+        error["chunk"] = chunk if isinstance(chunk, int) and not isinstance(chunk, bool) else 0
+        clean.append(error)
+    return clean
 
 
 def _strings(value: Any) -> list[str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from arena import Arena, make_arena
 
+from adversarial.arena import Arena, make_arena
 from autograder.course import Course
 from autograder.sandbox.zygote_launcher import shared_server
 

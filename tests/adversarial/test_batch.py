@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-from arena import HONEST_DOUBLE, HONEST_NORM, tree_digest
 
+from adversarial.arena import HONEST_DOUBLE, HONEST_NORM, tree_digest
 from autograder.batch import grade_batch, student_folders
 
 

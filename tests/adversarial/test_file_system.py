@@ -12,7 +12,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from arena import HONEST_DOUBLE, HONEST_NORM, failed, output_of
+from adversarial.arena import HONEST_DOUBLE, HONEST_NORM, failed, output_of
 
 
 def test_writes_into_reports_other_students_and_the_repository_all_fail(arena):

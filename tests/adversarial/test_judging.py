@@ -6,7 +6,7 @@ way round for array tricks): it must keep exactly the honest points and nothing 
 
 from __future__ import annotations
 
-from arena import (
+from adversarial.arena import (
     DOUBLE_POINTS,
     DOUBLE_TESTS,
     HONEST_DOUBLE,
@@ -237,3 +237,24 @@ def norm(x):
 """
     )
     assert_only_norm_lost(result)
+
+
+def test_forged_load_reply_is_read_as_plain_data(arena):
+    """A worker that answers the load request itself with odd shapes cannot trip the
+    grader: the result is an ordinary error for the student, not a grader error."""
+    result = arena.grade(
+        """
+import json
+import os
+import struct
+
+head = json.dumps(
+    {"ok": True, "chunk_errors": [1, {"chunk": "x", "type": ["list"]}], "defined": 7}
+).encode()
+os.write(4, struct.pack(">II", len(head), 0) + head)
+os._exit(0)
+"""
+    )
+    assert result.status == "error"
+    assert result.score == 0
+    assert "['list']" in result.message

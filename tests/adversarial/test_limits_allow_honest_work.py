@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from arena import HONEST_DOUBLE, HONEST_NORM, make_arena
 
+from adversarial.arena import HONEST_DOUBLE, HONEST_NORM, make_arena
 from autograder.grading import GradingContext
 from autograder.hidden_tests import load_suite
 from autograder.spec import LIMIT_MINIMUMS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from arena import DOUBLE_POINTS, HONEST_DOUBLE, NORM_TESTS, failed, output_of
+from adversarial.arena import DOUBLE_POINTS, HONEST_DOUBLE, NORM_TESTS, failed, output_of
 
 
 def test_no_connection_reaches_a_listener_on_localhost(arena):

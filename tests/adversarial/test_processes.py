@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from arena import (
+from adversarial.arena import (
     DOUBLE_POINTS,
     HONEST_DOUBLE,
     HONEST_NORM,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from arena import (
+from adversarial.arena import (
     DOUBLE_POINTS,
     HONEST_DOUBLE,
     HONEST_NORM,
@@ -13,7 +13,6 @@ from arena import (
     make_arena,
     output_of,
 )
-
 from autograder.grading import GradingContext
 from autograder.hidden_tests import load_suite
 

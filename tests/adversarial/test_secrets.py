@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 
-from arena import DOUBLE_POINTS, HONEST_DOUBLE, NORM_TESTS, failed, output_of
+from adversarial.arena import DOUBLE_POINTS, HONEST_DOUBLE, NORM_TESTS, failed, output_of
 
 
 def found_by(result) -> str:
