@@ -205,6 +205,31 @@ def cmd_collect(args: argparse.Namespace, course: Course) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace, course: Course) -> int:
+    from autograder.sandbox.doctor import diagnose
+
+    diagnosis = diagnose(course.root)
+    table = Table(title=f"Sandbox guarantees on this machine (mode: {diagnosis.mode})")
+    for column in ("guarantee", "status", "why"):
+        table.add_column(column)
+    for check in diagnosis.checks:
+        status = "[green]held[/]" if check.held else "[red]NOT held[/]"
+        table.add_row(check.guarantee.title, status, escape(check.detail))
+    out.print(table)
+    for problem in diagnosis.problems:
+        out.print(f"[yellow]problem:[/] {escape(problem)}")
+    missing = [c.guarantee.title for c in diagnosis.checks if not c.held]
+    if missing:
+        out.print(
+            f"\n{len(missing)} guarantee(s) do not hold here: {', '.join(missing)}. "
+            "SECURITY.md says what each one protects and how to get it (run as root, or "
+            "allow unprivileged user namespaces)."
+        )
+        return 1
+    out.print("\nEvery guarantee holds: student code cannot see the course or the network.")
+    return 0
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -289,6 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="skip students whose code did not change")
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(run=cmd_grade)
+
+    p = sub.add_parser("doctor", help="show which sandbox guarantees hold on this machine")
+    p.set_defaults(run=cmd_doctor)
 
     p = sub.add_parser("manual", help="written answers graded by hand")
     manual = p.add_subparsers(dest="manual_command", required=True, metavar="ACTION")

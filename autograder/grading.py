@@ -20,10 +20,11 @@ import numpy as np
 from autograder.hidden_tests import TestCase, TestSuite
 from autograder.recording import Recorder
 from autograder.results import SubmissionResult, TestResult
-from autograder.sandbox.client import SubprocessLauncher
 from autograder.sandbox.errors import SubmissionFault
 from autograder.sandbox.proxy import CallLog, SubmissionProxy
 from autograder.sandbox.session import Launcher, LoadReport, Session
+from autograder.sandbox.zygote_launcher import default_launcher
+from autograder.spec import AssignmentSpec
 from autograder.submission import UnusableSubmission, missing_names_note, read_submission
 
 MAX_PRINTED = 10_000  # characters of student output kept in results.json
@@ -31,17 +32,27 @@ MAX_PRINTED = 10_000  # characters of student output kept in results.json
 
 @dataclass(frozen=True)
 class GradingContext:
-    """What grading needs besides the submission: the suite, secret and worker launcher."""
+    """What grading needs besides the submission: the suite, secret and worker launcher.
+
+    Without a launcher, workers come from the sandboxed zygote (``default_launcher``),
+    with the spec's resource limits and the course folder hidden.
+    """
 
     suite: TestSuite
     secret: str
-    launcher: Launcher = SubprocessLauncher()
+    launcher: Launcher | None = None
 
 
 def rng_for(secret: str, student_id: str, test_name: str) -> np.random.Generator:
     """The per-student random generator of one test: stable across regrades."""
     digest = hashlib.sha256(f"{secret}\0{student_id}\0{test_name}".encode()).digest()
     return np.random.default_rng(int.from_bytes(digest[:8], "big"))
+
+
+def course_paths(spec: AssignmentSpec) -> tuple[Path, ...]:
+    """Folders student code must never see: the assignment's and its course's."""
+    root = spec.root.resolve()
+    return (root, root.parents[1]) if len(root.parents) > 2 else (root,)
 
 
 def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> SubmissionResult:
@@ -61,7 +72,7 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
         )
     scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
     session = Session(
-        ctx.launcher,
+        ctx.launcher or default_launcher(spec.limits, course_paths(spec)),
         scratch,
         spec.module_name,
         source.chunks,

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading import rng_for
+from autograder.grading import course_paths, rng_for
 from autograder.hidden_tests import load_reference
 from autograder.recording import Recorder
-from autograder.sandbox.client import SubprocessLauncher
 from autograder.sandbox.proxy import CallLog, SubmissionProxy
 from autograder.sandbox.session import Chunk, Session
+from autograder.sandbox.zygote_launcher import default_launcher
 from autograder.spec import SPEC_FILE, AssignmentSpec, load_spec
 from autograder.submission import read_submission
 
@@ -77,7 +77,7 @@ def submission(request: pytest.FixtureRequest, _autograder_sessions):
             source = spec.path(spec.reference).read_text(encoding="utf-8")
             chunks = [Chunk(spec.student_file, source)]
         session = Session(
-            SubprocessLauncher(),
+            default_launcher(spec.limits, course_paths(spec)),
             scratch,
             spec.module_name,
             chunks,

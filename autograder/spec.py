@@ -7,8 +7,9 @@ tolerances. A spec error names the file and the field and says how to fix it.
 
 from __future__ import annotations
 
+import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,30 @@ class Problem:
 
 @dataclass(frozen=True)
 class Limits:
+    """``[limits]``: wall time (enforced by the grader) and the worker's resource limits."""
+
     call_timeout: float = 10.0
     submission_timeout: float = 120.0
+    memory_mb: int = 1024  # address space of each student process
+    cpu_seconds: int | None = None  # CPU time per worker; default: the submission timeout
+    max_processes: int = 8  # processes and threads (memory_mb x this bounds a worker)
+    max_open_files: int = 64
+    max_file_mb: int = 16  # largest file student code may write
+    scratch_mb: int = 64  # size of its private scratch folder
+
+    def __post_init__(self) -> None:
+        if self.cpu_seconds is None:
+            object.__setattr__(self, "cpu_seconds", max(1, math.ceil(self.submission_timeout)))
+
+
+LIMIT_MINIMUMS = {
+    "memory_mb": 256,  # below this, numpy itself does not fit
+    "cpu_seconds": 1,
+    "max_processes": 1,
+    "max_open_files": 16,
+    "max_file_mb": 1,
+    "scratch_mb": 1,
+}
 
 
 ATTEMPT_POLICIES = ("latest", "best")
@@ -140,10 +163,7 @@ def parse_spec(data: dict[str, Any], root: Path, *, source: str = SPEC_FILE) -> 
         hidden_tests=tuple(data.get("hidden_tests", ())),
         public_tests=tuple(data.get("public_tests", ())),
         due=_parse_due(data.get("due"), source),
-        limits=Limits(
-            call_timeout=float(limits.get("call_timeout", Limits.call_timeout)),
-            submission_timeout=float(limits.get("submission_timeout", Limits.submission_timeout)),
-        ),
+        limits=_parse_limits(limits, source),
         rtol=float(tolerance.get("rtol", 1e-6)),
         atol=float(tolerance.get("atol", 1e-9)),
         late=_parse_late(data.get("late", {}), source),
@@ -151,6 +171,32 @@ def parse_spec(data: dict[str, Any], root: Path, *, source: str = SPEC_FILE) -> 
         attempts=_parse_attempts(data.get("attempts", "latest"), source),
         raw=data,
     )
+
+
+def _parse_limits(table: Any, source: str) -> Limits:
+    if not isinstance(table, dict):
+        raise SpecError(f"{source}: [limits] must be a table")
+    unknown = set(table) - {f.name for f in fields(Limits)}
+    if unknown:
+        known = ", ".join(f.name for f in fields(Limits))
+        raise SpecError(f"{source}: unknown [limits] field(s) {sorted(unknown)}; known: {known}")
+    values: dict[str, Any] = {}
+    for name in ("call_timeout", "submission_timeout"):
+        if name in table:
+            value = table[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise SpecError(f"{source}: [limits] {name} must be a positive number of seconds")
+            values[name] = float(value)
+    for name, minimum in LIMIT_MINIMUMS.items():
+        if name in table:
+            value = table[name]
+            if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+                raise SpecError(
+                    f"{source}: [limits] {name} must be a whole number of at least {minimum}, "
+                    f"got {value!r}"
+                )
+            values[name] = value
+    return Limits(**values)
 
 
 def _parse_problem(entry: Any, source: str) -> Problem:

@@ -129,7 +129,8 @@ class Session:
         name = ".".join(path) or "value"
         reply, reply_blobs = self._exchange(worker, header, blobs, f"calling {name}")
         if not reply.get("ok"):
-            raise _fault_from_error(reply.get("error") or {}, name)
+            error = reply.get("error")
+            raise _fault_from_error(error if isinstance(error, dict) else {}, name)
         try:
             value = decode(reply.get("value"), reply_blobs)
         except ProtocolError as exc:
@@ -165,7 +166,7 @@ class Session:
             "chunks": [{"name": c.name, "source": c.source} for c in self.chunks],
         }
         reply, _ = self._exchange(self.worker, header, [], "loading your code")
-        return LoadReport(reply.get("chunk_errors", []), reply.get("defined", []))
+        return LoadReport(_chunk_errors(reply), _strings(reply.get("defined")))
 
     def _load_chunk_by_chunk(self) -> LoadReport:
         """Run the chunks (notebook cells) one request each, each within the call limit.
@@ -176,7 +177,7 @@ class Session:
         """
         header = {"op": "load", "module": self.module_name, "chunks": []}
         reply, _ = self._exchange(self.worker, header, [], "starting your code")
-        errors, defined = [], reply.get("defined", [])
+        errors, defined = [], _strings(reply.get("defined"))
         for index, chunk in enumerate(self.chunks):
             if index in self.skipped:
                 continue
@@ -191,8 +192,8 @@ class Session:
                 self.faults.remove(fault)
                 self.skipped[index] = _skipped_chunk(index, chunk, fault)
                 return self._spawn_and_load()
-            errors += reply.get("chunk_errors", [])
-            defined = reply.get("defined", defined)
+            errors += _chunk_errors(reply)
+            defined = _strings(reply["defined"]) if "defined" in reply else defined
         errors = sorted([*errors, *self.skipped.values()], key=lambda e: e["chunk"])
         return LoadReport(errors, defined)
 
@@ -243,6 +244,27 @@ def _skipped_chunk(index: int, chunk: Chunk, fault: SubmissionFault) -> dict:
         "traceback": "",
         "status": fault.status,
     }
+
+
+def _chunk_errors(reply: dict) -> list[dict]:
+    """The load reply's errors as plain string fields: the worker may have forged them."""
+    errors = reply.get("chunk_errors")
+    if not isinstance(errors, list):
+        return []
+    clean = []
+    for entry in errors[:100]:
+        if not isinstance(entry, dict):
+            continue
+        fields = ("name", "type", "message", "traceback")
+        error = {key: str(entry.get(key, ""))[:4000] for key in fields}
+        chunk = entry.get("chunk")
+        error["chunk"] = chunk if isinstance(chunk, int) and not isinstance(chunk, bool) else 0
+        clean.append(error)
+    return clean
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(v) for v in value[:10_000]] if isinstance(value, list) else []
 
 
 def _fault_from_error(error: dict, name: str) -> SubmissionFault:

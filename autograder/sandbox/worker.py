@@ -9,6 +9,7 @@ code does here, the grader only ever receives plain data (see ``protocol``).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -175,8 +176,13 @@ def serve(request_fd: int, reply_fd: int) -> None:
 
 
 def main() -> None:
-    """Move the protocol off fds 0/1 so student code cannot read requests by accident or
-    print into the reply stream, then serve."""
+    """Run as a subprocess (the fallback launcher): apply the limits given as a JSON
+    argument, move the protocol off fds 0/1 so student code cannot read requests by
+    accident or print into the reply stream, then serve."""
+    if len(sys.argv) > 1:
+        from autograder.sandbox.limits import ResourceLimits, apply_rlimits
+
+        apply_rlimits(ResourceLimits.from_json(json.loads(sys.argv[1])), processes=False)
     request_fd, reply_fd = os.dup(0), os.dup(1)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)

@@ -1,0 +1,1 @@
+"""Hostile submissions, one module per family of attack (see SECURITY.md)."""
