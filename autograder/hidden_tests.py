@@ -65,9 +65,12 @@ def load_suite(spec: AssignmentSpec, kind: str = "hidden") -> TestSuite:
         raise SpecError(f"{spec.name}: assignment.toml lists no {kind}_tests")
     reference = load_reference(spec) if kind == "hidden" else None
     allowed = FIXTURES if reference is not None else ("submission", "rng")
+    # A hidden test's message can show expected values for the student's own inputs, so
+    # unless a test says otherwise it is shown in full only after the due date.
+    visibility = "after_due_date" if kind == "hidden" else "visible"
     tests: list[TestCase] = []
     for relative in paths:
-        tests += collect_file(spec.path(relative), spec, allowed)
+        tests += collect_file(spec.path(relative), spec, allowed, visibility)
     names = [t.name for t in tests]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
@@ -93,7 +96,9 @@ def load_reference(spec: AssignmentSpec) -> types.ModuleType:
     return module
 
 
-def collect_file(path: Path, spec: AssignmentSpec, allowed: tuple[str, ...]) -> list[TestCase]:
+def collect_file(
+    path: Path, spec: AssignmentSpec, allowed: tuple[str, ...], visibility: str = "visible"
+) -> list[TestCase]:
     """Every test case defined in one test file, in file order."""
     if not path.is_file():
         raise SpecError(f"{spec.name}: test file {path} does not exist")
@@ -101,7 +106,7 @@ def collect_file(path: Path, spec: AssignmentSpec, allowed: tuple[str, ...]) -> 
     tests: list[TestCase] = []
     for name, func in vars(module).items():
         if name.startswith("test") and inspect.isfunction(func):
-            tests += _cases(func, path, spec, allowed)
+            tests += _cases(func, path, spec, allowed, visibility)
     return tests
 
 
@@ -125,7 +130,9 @@ def _marks(func: Callable) -> list:
     return list(getattr(func, "pytestmark", []))
 
 
-def _cases(func: Callable, path: Path, spec: AssignmentSpec, allowed) -> list[TestCase]:
+def _cases(
+    func: Callable, path: Path, spec: AssignmentSpec, allowed, default_visibility: str
+) -> list[TestCase]:
     where = f"{path.name}::{func.__name__}"
     marks = _marks(func)
     problem = _single_arg(marks, "problem", where)
@@ -134,7 +141,7 @@ def _cases(func: Callable, path: Path, spec: AssignmentSpec, allowed) -> list[Te
     if spec.problem(problem).written:
         raise SpecError(f"{where}: problem {problem!r} is a written problem; tests cannot score it")
     points = float(_single_arg(marks, "points", where) or 1)
-    visibility = _single_arg(marks, "visibility", where) or "visible"
+    visibility = _single_arg(marks, "visibility", where) or default_visibility
     if visibility not in VISIBILITIES:
         raise SpecError(f"{where}: visibility must be one of {VISIBILITIES}, got {visibility!r}")
     argnames = list(inspect.signature(func).parameters)

@@ -185,3 +185,17 @@ def test_failure_messages_do_not_reveal_where_the_instructor_files_are(grade, to
     output = next(t.output for t in result.tests if t.name == "test_norm")
     assert output  # pytest's rewritten assert explains the comparison ...
     assert str(toy_course.solutions) not in output  # ... without the reference's location
+
+
+def test_hidden_results_are_shown_after_the_due_date_unless_a_test_says_otherwise(toy_course):
+    hidden = toy_course.solutions / "toy" / "tests" / "test_hidden.py"
+    hidden.write_text(
+        hidden.read_text().replace(
+            "def test_norm(", '@pytest.mark.visibility("visible")\ndef test_norm('
+        )
+    )
+    spec = toy_course.spec("toy")
+    by_name = {t.name: t.visibility for t in load_suite(spec, "hidden").tests}
+    assert by_name.pop("test_norm") == "visible"
+    assert set(by_name.values()) == {"after_due_date"}
+    assert {t.visibility for t in load_suite(spec, "public").tests} == {"visible"}
