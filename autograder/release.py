@@ -114,21 +114,9 @@ def _notebook_problems(
     reference: SubmissionResult, template: SubmissionResult, script: SubmissionResult
 ) -> list[str]:
     """The notebook must grade exactly like the script: full marks answered, 0 as released."""
-    problems = [
-        f"  - the notebook answered with the reference fails hidden test {t.name}: {t.output}"
-        for t in reference.tests
-        if t.outcome != "passed"
-    ]
-    if reference.status != "ok" or reference.message:
-        problems.append(
-            f"  - the notebook answered with the reference did not load cleanly "
-            f"({reference.status}): {reference.message}"
-        )
-    problems += [
-        f"  - the released notebook earns {t.score:g} point(s) on hidden test {t.name}"
-        for t in template.tests
-        if t.score > 0
-    ]
+    answered = "the notebook answered with the reference"
+    problems = _unclean(reference, answered) + _failures(reference, answered, "hidden")
+    problems += _earned(template, "the released notebook", "")
     if reference.score != script.score:
         problems.append(
             f"  - the notebook scores {reference.score:g} but the script {script.score:g}"
@@ -139,27 +127,39 @@ def _notebook_problems(
 def _problems(
     reference: SubmissionResult, template: SubmissionResult, public: SubmissionResult
 ) -> list[str]:
-    problems = [
-        f"  - reference fails hidden test {t.name}: {t.output}"
-        for t in reference.tests
+    """Why the script side of an assignment is not fit to release (empty when it is)."""
+    return (
+        _unclean(reference, "the reference")
+        + _failures(reference, "the reference", "hidden")
+        + _failures(public, "the reference", "public")
+        + _earned(
+            template,
+            "the untouched template",
+            "; make the test call a function the student must write",
+        )
+    )
+
+
+def _unclean(result: SubmissionResult, who: str) -> list[str]:
+    if result.status == "ok" and not result.message:
+        return []
+    return [f"  - {who} did not load cleanly ({result.status}): {result.message}"]
+
+
+def _failures(result: SubmissionResult, who: str, kind: str) -> list[str]:
+    return [
+        f"  - {who} fails {kind} test {t.name}: {t.output}"
+        for t in result.tests
         if t.outcome != "passed"
     ]
-    problems += [
-        f"  - reference fails public test {t.name}: {t.output}"
-        for t in public.tests
-        if t.outcome != "passed"
-    ]
-    problems += [
-        f"  - the untouched template earns {t.score:g} point(s) on hidden test {t.name}; "
-        "make the test call a function the student must write"
-        for t in template.tests
+
+
+def _earned(result: SubmissionResult, who: str, advice: str) -> list[str]:
+    return [
+        f"  - {who} earns {t.score:g} point(s) on hidden test {t.name}{advice}"
+        for t in result.tests
         if t.score > 0
     ]
-    if reference.status != "ok":
-        problems.insert(
-            0, f"  - the reference did not load cleanly ({reference.status}): {reference.message}"
-        )
-    return problems
 
 
 def _write_package(spec: AssignmentSpec, folder: Path, template_source: str) -> list[Path]:
