@@ -36,9 +36,14 @@ def find_public_spec(name: str, path: Path, course: Course) -> AssignmentSpec:
     )
 
 
+def public_context(spec: AssignmentSpec) -> GradingContext:
+    """Grading with the public tests and the fixed seed every student's check uses."""
+    return GradingContext(load_suite(spec, "public"), PUBLIC_SEED)
+
+
 def run_check(spec: AssignmentSpec, path: Path) -> SubmissionResult:
     """Grade ``path`` (the student's file, or the folder holding it) on the public tests."""
-    ctx = GradingContext(load_suite(spec, "public"), PUBLIC_SEED)
+    ctx = public_context(spec)
     if path.is_dir():
         return grade_submission(path, "student", ctx)
     if not path.is_file():

@@ -26,9 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from autograder.check import PUBLIC_SEED
-from autograder.grading import GradingContext, grade_submission
-from autograder.hidden_tests import load_suite
+from autograder.check import public_context
+from autograder.grading import grade_submission
 from autograder.results import SubmissionResult
 from autograder.spec import AssignmentSpec
 
@@ -253,7 +252,7 @@ def run_public_tests(
     """
     if not spec.public_tests:
         return {}
-    ctx = GradingContext(load_suite(spec, "public"), PUBLIC_SEED)
+    ctx = public_context(spec)
     present = {sid: folder for sid, folder in folders.items() if folder.is_dir()}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {

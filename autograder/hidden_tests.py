@@ -146,7 +146,7 @@ def _cases(
         raise SpecError(f"{where}: visibility must be one of {VISIBILITIES}, got {visibility!r}")
     argnames = list(inspect.signature(func).parameters)
     cases = []
-    for suffix, params in _parametrize(marks, where):
+    for suffix, params in parametrize_cases(marks, where):
         fixtures = tuple(a for a in argnames if a not in params)
         unknown = [f for f in fixtures if f not in allowed]
         if unknown:
@@ -167,7 +167,7 @@ def _single_arg(marks: list, name: str, where: str) -> Any:
     return found[0].args[0]
 
 
-def _parametrize(marks: list, where: str) -> list[tuple[str, dict[str, Any]]]:
+def parametrize_cases(marks: list, where: str) -> list[tuple[str, dict[str, Any]]]:
     """Expand (possibly stacked) parametrize marks into (id, params) pairs."""
     axes = []
     for mark in reversed([m for m in marks if m.name == "parametrize"]):

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.hidden_tests import _parametrize
+from autograder.hidden_tests import parametrize_cases
 
 
 def reference_module(source: str, name: str = "reference") -> types.ModuleType:
@@ -43,7 +43,7 @@ def run_checks(
     passed, failures = 0, []
     for func in tests:
         marks = list(getattr(func, "pytestmark", []))
-        for suffix, params in _parametrize(marks, func.__name__):
+        for suffix, params in parametrize_cases(marks, func.__name__):
             name = func.__name__ + (f"[{suffix}]" if suffix else "")
             fixtures = {
                 "submission": submission,

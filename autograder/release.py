@@ -31,6 +31,7 @@ from autograder.submission import notebook_file
 BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*### END SOLUTION\s*$")
 ANSWERS_FILE = "answers.md"
+ANSWER_PLACEHOLDER = "_Your answer here._"  # what a student replaces in answers.md
 PUBLIC_TESTS_DIR = "tests"
 RELEASE_SECRET = "release-check"
 
@@ -223,7 +224,7 @@ def answers_template(spec: AssignmentSpec) -> str:
         parts += [
             f"## {problem.id}: {problem.title} ({problem.points:g} points)\n",
             "\n".join(f"> {line}" if line else ">" for line in problem.prompt.strip().splitlines()),
-            "\n_Your answer here._\n",
+            f"\n{ANSWER_PLACEHOLDER}\n",
         ]
     return "\n".join(parts)
 

@@ -13,11 +13,10 @@ from pathlib import Path
 
 from autograder.notebook_build import ANSWER_STUB, answer_cell_id
 from autograder.notebook_reader import BadNotebook, load_cells
-from autograder.release import ANSWERS_FILE
+from autograder.release import ANSWER_PLACEHOLDER, ANSWERS_FILE
 from autograder.spec import AssignmentSpec
 from autograder.submission import notebook_file
 
-PLACEHOLDER = "_Your answer here._"
 MAX_ANSWER_CHARS = 50_000
 
 
@@ -51,7 +50,7 @@ def parse_answers_md(text: str, spec: AssignmentSpec) -> dict[str, str]:
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         body = text[match.end() : end]
         lines = [ln for ln in body.splitlines() if not ln.startswith(">")]
-        answer = "\n".join(lines).replace(PLACEHOLDER, "").strip()
+        answer = "\n".join(lines).replace(ANSWER_PLACEHOLDER, "").strip()
         found[match.group(1)] = answer[:MAX_ANSWER_CHARS]
     return found
 

@@ -251,11 +251,11 @@ def _chunk_errors(reply: dict) -> list[dict]:
     errors = reply.get("chunk_errors")
     if not isinstance(errors, list):
         return []
+    fields = ("name", "type", "message", "traceback")
     clean = []
     for entry in errors[:100]:
         if not isinstance(entry, dict):
             continue
-        fields = ("name", "type", "message", "traceback")
         error = {key: str(entry.get(key, ""))[:4000] for key in fields}
         chunk = entry.get("chunk")
         error["chunk"] = chunk if isinstance(chunk, int) and not isinstance(chunk, bool) else 0
