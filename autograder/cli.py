@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from autograder import __version__
-from autograder.course import Course, find_course
+from autograder.course.paths import Course, find_course
 from autograder.errors import UserError
 
 # Command modules are imported inside each command: `autograder check`, which students
@@ -32,7 +32,7 @@ err = Console(stderr=True, highlight=False)
 
 
 def cmd_release(args: argparse.Namespace, course: Course) -> int:
-    from autograder.release import release
+    from autograder.release.package import release
 
     spec = course.spec(args.assignment)
     target = Path(args.out) if args.out else course.assignments
@@ -48,7 +48,7 @@ def cmd_release(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_check(args: argparse.Namespace, course: Course) -> int:
-    from autograder.check import find_public_spec, run_check
+    from autograder.check.public import find_public_spec, run_check
 
     path = Path(args.path)
     spec = find_public_spec(args.assignment, path, course)
@@ -69,10 +69,10 @@ def cmd_check(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_grade(args: argparse.Namespace, course: Course) -> int:
-    from autograder.batch import grade_batch, student_folders
-    from autograder.gradebook import Gradebook
-    from autograder.grading import GradingContext
-    from autograder.hidden_tests import load_suite
+    from autograder.author.collector import load_suite
+    from autograder.grade.batch import grade_batch, student_folders
+    from autograder.gradebook.store import Gradebook
+    from autograder.runner.one_submission import GradingContext
 
     spec = course.spec(args.assignment)
     submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
@@ -104,9 +104,9 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_manual_import(args: argparse.Namespace, course: Course) -> int:
-    from autograder.batch import refresh
-    from autograder.gradebook import Gradebook
-    from autograder.manual import import_scores, load_scores
+    from autograder.grade.batch import refresh
+    from autograder.gradebook.store import Gradebook
+    from autograder.manual.scores import import_scores, load_scores
 
     spec = course.spec(args.assignment)
     reports = Path(args.out) if args.out else course.reports
@@ -124,9 +124,9 @@ def cmd_manual_import(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_report(args: argparse.Namespace, course: Course) -> int:
-    from autograder.exports import load_roster
-    from autograder.gradebook import Gradebook
-    from autograder.report import build_report
+    from autograder.gradebook.store import Gradebook
+    from autograder.report.build import build_report
+    from autograder.report.exports import load_roster
 
     reports = Path(args.out) if args.out else course.reports
     book = Gradebook.open(reports, args.db)
@@ -164,8 +164,8 @@ def cmd_report(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_manual_sheet(args: argparse.Namespace, course: Course) -> int:
-    from autograder.batch import student_folders
-    from autograder.grading_sheet import write_sheet
+    from autograder.grade.batch import student_folders
+    from autograder.manual.sheet import write_sheet
 
     spec = course.spec(args.assignment)
     submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
@@ -188,7 +188,7 @@ def cmd_manual_sheet(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_collect(args: argparse.Namespace, course: Course) -> int:
-    from autograder.collect import collect
+    from autograder.collect.sources import collect
 
     spec = course.spec(args.assignment)
     target = Path(args.out) if args.out else course.submissions / spec.name

@@ -26,13 +26,13 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.batch import grade_batch, student_folders
-from autograder.course import Course
-from autograder.grading import GradingContext
-from autograder.hidden_tests import load_suite
-from autograder.notebook_build import notebook_text, source_notebook
-from autograder.release import release
-from autograder.spec import AssignmentSpec
+from autograder.author.collector import load_suite
+from autograder.course.paths import Course
+from autograder.course.spec import AssignmentSpec
+from autograder.grade.batch import grade_batch, student_folders
+from autograder.release.notebook import notebook_text, source_notebook
+from autograder.release.package import release
+from autograder.runner.one_submission import GradingContext
 
 SPEC = """
 name = "nbbench"
@@ -84,7 +84,7 @@ HIDDEN = """
 import numpy as np
 import pytest
 
-from autograder.compare import assert_close
+from autograder.author.compare import assert_close
 
 
 @pytest.mark.problem("softmax")

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.attempts import Attempt
-from autograder.course import Course
-from autograder.gradebook import Gradebook
-from autograder.report import build_report
-from autograder.results import SubmissionResult, TestResult
-from autograder.spec import AssignmentSpec, parse_spec
+from autograder.course.attempts import Attempt
+from autograder.course.paths import Course
+from autograder.course.results import SubmissionResult, TestResult
+from autograder.course.spec import AssignmentSpec, parse_spec
+from autograder.gradebook.store import Gradebook
+from autograder.report.build import build_report
 
 DUE = datetime(2026, 12, 15, 23, 59, tzinfo=UTC)
 FLAGS = [

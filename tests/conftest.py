@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course import Course
+from autograder.course.paths import Course
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -62,7 +62,7 @@ TOY_HIDDEN = """
 import numpy as np
 import pytest
 
-from autograder.compare import assert_close
+from autograder.author.compare import assert_close
 
 
 @pytest.mark.problem("double")

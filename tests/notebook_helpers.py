@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell
 
-from autograder.release import release
+from autograder.release.package import release
 
 DOUBLE = "import numpy as np\n\ndef double(x):\n    return 2 * np.asarray(x, dtype=float)\n"
 NORM = "def norm(x):\n    return float(np.linalg.norm(x))\n"

@@ -20,10 +20,10 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.course import Course
-from autograder.grading import GradingContext, grade_submission
-from autograder.hidden_tests import load_suite
-from autograder.results import SubmissionResult
+from autograder.author.collector import load_suite
+from autograder.course.paths import Course
+from autograder.course.results import SubmissionResult
+from autograder.runner.one_submission import GradingContext, grade_submission
 from autograder.sandbox.zygote_launcher import shared_server
 
 ARENA_LIMITS = """

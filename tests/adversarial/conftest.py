@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adversarial.arena import Arena, make_arena
-from autograder.course import Course
+from autograder.course.paths import Course
 from autograder.sandbox.zygote_launcher import shared_server
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from adversarial.arena import HONEST_DOUBLE, HONEST_NORM, tree_digest
-from autograder.batch import grade_batch, student_folders
+from autograder.grade.batch import grade_batch, student_folders
 
 
 def test_batch_goes_on_past_every_kind_of_attack(arena):

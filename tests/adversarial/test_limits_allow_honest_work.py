@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from adversarial.arena import HONEST_DOUBLE, HONEST_NORM, make_arena
-from autograder.grading import GradingContext
-from autograder.hidden_tests import load_suite
-from autograder.spec import LIMIT_MINIMUMS
+from autograder.author.collector import load_suite
+from autograder.course.spec import LIMIT_MINIMUMS
+from autograder.runner.one_submission import GradingContext
 
 CORRECT_AND_BUSY = (
     HONEST_DOUBLE

@@ -13,8 +13,8 @@ from adversarial.arena import (
     make_arena,
     output_of,
 )
-from autograder.grading import GradingContext
-from autograder.hidden_tests import load_suite
+from autograder.author.collector import load_suite
+from autograder.runner.one_submission import GradingContext
 
 
 def assert_only_norm_lost(result, status: str = "ok") -> None:

@@ -192,7 +192,7 @@ sys.path[:0] = [{course!r}, {course!r} + "/solutions", {course!r} + "/solutions/
 def norm(x):
     errors = []
     for name in ("solutions", "solutions.toy.toy", "toy", "test_hidden",
-                 "autograder.hidden_tests", "autograder.grading", "autograder.course"):
+                 "autograder.author.collector", "autograder.runner.one_submission", "autograder.course.paths"):
         try:
             module = importlib.import_module(name)
             return module.norm(x)
@@ -211,7 +211,7 @@ def norm(x):
     assert_nothing_leaked(arena, result)
     text = found_by(result)
     # "toy" is the submission itself; every other import of course code failed.
-    assert "autograder.hidden_tests: ModuleNotFoundError" in text
+    assert "autograder.author.collector: ModuleNotFoundError" in text
     assert "by path: FileNotFoundError" in text
 
 

@@ -1,0 +1,67 @@
+"""Finds a student's written answers: ``answers.md`` sections or notebook answer cells.
+
+``answers.md`` (released with the script) has one ``## <problem_id>: <title>`` heading per
+written problem; the answer is what the student wrote under it, without the quoted prompt
+and the placeholder. In a notebook, the answer is the manually graded answer cell whose
+nbgrader ``grade_id`` is ``answer_<problem_id>``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from autograder.course.notebooks import BadNotebook, load_cells
+from autograder.course.spec import AssignmentSpec
+from autograder.course.submission import notebook_file
+from autograder.release.notebook import ANSWER_STUB, answer_cell_id
+from autograder.release.package import ANSWER_PLACEHOLDER, ANSWERS_FILE
+
+MAX_ANSWER_CHARS = 50_000
+
+
+def extract_answers(folder: Path, spec: AssignmentSpec) -> tuple[dict[str, str], str]:
+    """``({problem_id: answer}, where)``; an unanswered problem maps to ``""``.
+
+    ``where`` names the file the answers came from, or says why there are none.
+    """
+    empty = {p.id: "" for p in spec.written_problems}
+    answers_md = folder / ANSWERS_FILE
+    notebook = folder / notebook_file(spec)
+    if answers_md.is_file() and not answers_md.is_symlink():
+        text = answers_md.read_bytes().decode("utf-8", errors="replace")
+        return {**empty, **parse_answers_md(text, spec)}, ANSWERS_FILE
+    if notebook.is_file() and not notebook.is_symlink():
+        try:
+            cells, _ = load_cells(notebook)
+        except BadNotebook as bad:
+            return empty, bad.message
+        return {**empty, **notebook_answers(cells, spec)}, notebook.name
+    return empty, f"no {ANSWERS_FILE} or {notebook.name}"
+
+
+def parse_answers_md(text: str, spec: AssignmentSpec) -> dict[str, str]:
+    """The text under each ``## <problem_id>:`` heading, prompt and placeholder removed."""
+    ids = [p.id for p in spec.written_problems]
+    heading = re.compile(r"^##\s+(" + "|".join(map(re.escape, ids)) + r")\b.*$", re.MULTILINE)
+    found: dict[str, str] = {}
+    matches = list(heading.finditer(text)) if ids else []
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        body = text[match.end() : end]
+        lines = [ln for ln in body.splitlines() if not ln.startswith(">")]
+        answer = "\n".join(lines).replace(ANSWER_PLACEHOLDER, "").strip()
+        found[match.group(1)] = answer[:MAX_ANSWER_CHARS]
+    return found
+
+
+def notebook_answers(cells: list[dict], spec: AssignmentSpec) -> dict[str, str]:
+    """The answer cells of a notebook, by problem id (the stub counts as no answer)."""
+    wanted = {answer_cell_id(p.id): p.id for p in spec.written_problems}
+    found: dict[str, str] = {}
+    for cell in cells:
+        problem = wanted.get(cell["nbgrader"].get("grade_id"))
+        if problem is not None:
+            answer = cell["source"].strip()
+            found[problem] = "" if answer == ANSWER_STUB else answer[:MAX_ANSWER_CHARS]
+    return found

@@ -1,0 +1,75 @@
+"""Where a course's folders are, and its secret.
+
+A course is a folder with ``solutions/`` (instructor-only), ``assignments/`` (released),
+``submissions/`` and ``reports/``. Commands find it by walking up from the current folder,
+like git finds its repository, or take ``--course DIR``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.course.spec import SPEC_FILE, AssignmentSpec, SpecError, load_spec
+
+SECRET_ENV = "AUTOGRADER_SECRET"
+SECRET_FILE = ".course_secret"
+
+
+@dataclass(frozen=True)
+class Course:
+    root: Path
+
+    @property
+    def solutions(self) -> Path:
+        return self.root / "solutions"
+
+    @property
+    def assignments(self) -> Path:
+        return self.root / "assignments"
+
+    @property
+    def submissions(self) -> Path:
+        return self.root / "submissions"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    def spec(self, name: str) -> AssignmentSpec:
+        """The instructor's spec of assignment ``name``."""
+        folder = self.solutions / name
+        if not (folder / SPEC_FILE).is_file():
+            known = sorted(p.parent.name for p in self.solutions.glob(f"*/{SPEC_FILE}"))
+            raise SpecError(
+                f"no assignment {name!r} in {self.solutions} "
+                f"(available: {', '.join(known) or 'none'})"
+            )
+        return load_spec(folder)
+
+    def secret(self) -> str:
+        """The course secret that seeds each student's random test inputs.
+
+        Taken from $AUTOGRADER_SECRET, else from ``solutions/.course_secret``, which is
+        created on first use. Keep it out of student hands: with it, a student could
+        compute their own random inputs.
+        """
+        if os.environ.get(SECRET_ENV):
+            return os.environ[SECRET_ENV]
+        path = self.solutions / SECRET_FILE
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32) + "\n")
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+def find_course(start: Path | None = None) -> Course:
+    """The nearest folder at or above ``start`` holding ``solutions/`` or ``assignments/``."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "solutions").is_dir() or (folder / "assignments").is_dir():
+            return Course(folder)
+    return Course(here)

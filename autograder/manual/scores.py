@@ -1,0 +1,96 @@
+"""Hand-graded (written) problems: pending until a TA's score is imported.
+
+Scores live in ``reports/<assignment>/manual_scores.csv`` (student_id, problem, score,
+comment). ``import_scores`` validates a TA's CSV against the spec and merges it in (a
+later import of the same student and problem replaces the earlier one).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from autograder.course.results import TestResult
+from autograder.course.spec import AssignmentSpec
+from autograder.errors import UserError
+
+COLUMNS = ["student_id", "problem", "score", "comment"]
+SCORES_FILE = "manual_scores.csv"
+
+
+class ManualScoreError(UserError):
+    """A row of an imported score sheet is unusable; the message names the row."""
+
+
+def load_scores(folder: Path) -> pd.DataFrame:
+    path = folder / SCORES_FILE
+    if not path.is_file():
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.read_csv(path, dtype={"student_id": str, "problem": str, "comment": str})
+
+
+def import_scores(spec: AssignmentSpec, csv_path: Path, folder: Path) -> int:
+    """Merge a TA's CSV into the stored scores; return how many rows were imported.
+
+    The CSV may be the grading sheet (``autograder manual sheet``): extra columns are
+    ignored and rows with an empty score are left pending.
+    """
+    try:
+        sheet = pd.read_csv(csv_path, dtype={"student_id": str, "problem": str, "comment": str})
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ManualScoreError(f"{csv_path}: cannot read it as CSV: {exc}") from None
+    missing = [c for c in ("student_id", "problem", "score") if c not in sheet.columns]
+    if missing:
+        raise ManualScoreError(
+            f"{csv_path}: missing column(s) {missing}; expected {', '.join(COLUMNS)}"
+        )
+    if "comment" not in sheet.columns:
+        sheet["comment"] = ""
+    # A grading sheet row whose score is still empty has not been graded: skip it.
+    blank = sheet["score"].isna() | (sheet["score"].astype(str).str.strip() == "")
+    sheet = sheet[~blank][COLUMNS].copy()
+    sheet["comment"] = sheet["comment"].fillna("")
+    written = {p.id: p.points for p in spec.written_problems}
+    for row_number, row in zip(sheet.index + 2, sheet.itertuples(index=False), strict=True):
+        where = f"{csv_path.name} line {row_number}"
+        if row.problem not in written:
+            raise ManualScoreError(
+                f"{where}: {row.problem!r} is not a written problem of {spec.name} "
+                f"(written problems: {', '.join(written) or 'none'})"
+            )
+        score = pd.to_numeric(row.score, errors="coerce")
+        if pd.isna(score) or not 0 <= score <= written[row.problem]:
+            raise ManualScoreError(
+                f"{where}: score {row.score!r} for {row.problem} must be a number "
+                f"from 0 to {written[row.problem]:g}"
+            )
+    sheet["score"] = pd.to_numeric(sheet["score"])
+    merged = pd.concat([load_scores(folder), sheet], ignore_index=True)
+    merged = merged.drop_duplicates(subset=["student_id", "problem"], keep="last")
+    folder.mkdir(parents=True, exist_ok=True)
+    merged.to_csv(folder / SCORES_FILE, index=False)
+    return len(sheet)
+
+
+def written_results(
+    spec: AssignmentSpec, scores: pd.DataFrame, student_id: str
+) -> list[TestResult]:
+    """One result per written problem: graded if a score exists, else pending."""
+    mine = scores[scores["student_id"] == student_id].set_index("problem")
+    results = []
+    for problem in spec.written_problems:
+        name = f"Written: {problem.title}"
+        if problem.id in mine.index:
+            row = mine.loc[problem.id]
+            comment = row["comment"] if isinstance(row["comment"], str) else ""
+            results.append(
+                TestResult(name, problem.id, float(row["score"]), problem.points, "graded", comment)
+            )
+        else:
+            results.append(
+                TestResult(
+                    name, problem.id, 0.0, problem.points, "pending", "Pending manual grading."
+                )
+            )
+    return results

@@ -1,0 +1,199 @@
+"""Grades one submission: hidden tests in the grader, student code in its worker.
+
+The tests, the reference and every comparison run here, in the trusted process; the
+``submission`` fixture forwards calls to the worker, which only returns plain data. No
+score is ever read from the worker: a test passes when its function returns normally.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from autograder.author.collector import TestCase, TestSuite
+from autograder.author.recording import Recorder
+from autograder.course.results import SubmissionResult, TestResult
+from autograder.course.spec import AssignmentSpec
+from autograder.course.submission import UnusableSubmission, missing_names_note, read_submission
+from autograder.sandbox.errors import SubmissionFault
+from autograder.sandbox.proxy import CallLog, SubmissionProxy
+from autograder.sandbox.session import Launcher, LoadReport, Session
+from autograder.sandbox.zygote_launcher import default_launcher
+
+MAX_PRINTED = 10_000  # characters of student output kept in results.json
+
+
+@dataclass(frozen=True)
+class GradingContext:
+    """What grading needs besides the submission: the suite, secret and worker launcher.
+
+    Without a launcher, workers come from the sandboxed zygote (``default_launcher``),
+    with the spec's resource limits and the course folder hidden.
+    """
+
+    suite: TestSuite
+    secret: str
+    launcher: Launcher | None = None
+
+
+def rng_for(secret: str, student_id: str, test_name: str) -> np.random.Generator:
+    """The per-student random generator of one test: stable across regrades."""
+    digest = hashlib.sha256(f"{secret}\0{student_id}\0{test_name}".encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:8], "big"))
+
+
+def course_paths(spec: AssignmentSpec) -> tuple[Path, ...]:
+    """Folders student code must never see: the assignment's and its course's."""
+    root = spec.root.resolve()
+    return (root, root.parents[1]) if len(root.parents) > 2 else (root,)
+
+
+def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> SubmissionResult:
+    """Run every test of ``ctx.suite`` against the code in ``folder``."""
+    spec = ctx.suite.spec
+    started = time.monotonic()
+    try:
+        source = read_submission(folder, spec)
+    except UnusableSubmission as bad:
+        return _finish(
+            spec.name,
+            student_id,
+            bad.status,
+            bad.message,
+            _all_failed(ctx.suite, bad.message),
+            started,
+        )
+    scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
+    session = Session(
+        ctx.launcher or default_launcher(spec.limits, course_paths(spec)),
+        scratch,
+        spec.module_name,
+        source.chunks,
+        call_timeout=spec.limits.call_timeout,
+        total_timeout=spec.limits.submission_timeout,
+    )
+    try:
+        report = session.start()
+        if report.fault is not None:
+            message = f"{spec.student_file} could not be loaded: {report.fault.message}"
+            tests = _all_failed(ctx.suite, message)
+            status = report.fault.status
+        else:
+            message = _load_message(report, source.path.name)
+            tests = [_run_test(case, session, student_id, ctx) for case in ctx.suite.tests]
+            status = _status(report, session)
+            if status != "ok" and not message:
+                message = session.faults[0].message
+            notes = list(source.notes)
+            if len(source.chunks) > 1 or not report.chunk_errors:  # else the error says why
+                notes += missing_names_note(source, report.defined)
+            message = "\n".join(part for part in (message, *notes) if part)
+    finally:
+        session.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    result = _finish(spec.name, student_id, status, message, tests, started, session.output())
+    result.digest = source.digest
+    return result
+
+
+def _run_test(case: TestCase, session: Session, student_id: str, ctx: GradingContext) -> TestResult:
+    log = CallLog()
+    recorder = Recorder()
+    available = {
+        "submission": SubmissionProxy(session, log),
+        "reference": ctx.suite.reference,
+        "rng": rng_for(ctx.secret, student_id, case.name),
+        "record": recorder,
+    }
+    kwargs = {**case.params, **{name: available[name] for name in case.fixtures}}
+    started = time.monotonic()
+    try:
+        case.func(**kwargs)
+        outcome, output = "passed", ""
+    except AssertionError as exc:
+        outcome, output = "failed", str(exc) or "assertion failed"
+    except SubmissionFault as fault:
+        outcome, output = "failed", str(fault)
+    except Exception as exc:  # the test could not even compare: usually a wrong return type
+        outcome, output = "failed", f"could not check the answer: {type(exc).__name__}: {exc}"
+    return TestResult(
+        name=case.name,
+        problem=case.problem,
+        score=case.points if outcome == "passed" else 0.0,
+        max_score=case.points,
+        outcome=outcome,
+        output=_without_instructor_paths(output, ctx.suite.spec.root),
+        visibility=case.visibility,
+        tags=log.take(),
+        duration=time.monotonic() - started,
+        data=recorder.data,
+    )
+
+
+def _without_instructor_paths(message: str, root: Path) -> str:
+    """Hide where the instructor's files live: pytest's assertion messages can show the
+    reference module's path, and students read these messages."""
+    for path in {str(root), str(root.resolve())}:
+        message = message.replace(path, "<solutions>")
+    return message
+
+
+def _all_failed(suite: TestSuite, message: str) -> list[TestResult]:
+    return [
+        TestResult(t.name, t.problem, 0.0, t.points, "failed", message, t.visibility)
+        for t in suite.tests
+    ]
+
+
+def _load_message(report: LoadReport, filename: str) -> str:
+    if not report.chunk_errors:
+        return ""
+    first = report.chunk_errors[0]
+    where = first.get("traceback", "").strip()
+    if len(report.chunk_errors) == 1 and first.get("name") in (filename, None):
+        return f"{filename} failed while loading: {first['type']}: {first['message']}" + (
+            f"\n{where}" if where else ""
+        )
+    lines = [f"{len(report.chunk_errors)} cell(s) of {filename} failed; the others still ran:"]
+    lines += [f"  {e['name']}: {e['type']}: {e['message']}" for e in report.chunk_errors]
+    return "\n".join(lines) + (f"\nFirst failure:\n{where}" if where else "")
+
+
+def _status(report: LoadReport, session: Session) -> str:
+    if report.chunk_errors:
+        return report.chunk_errors[0].get("status", "error")
+    for fault in session.faults:
+        return fault.status
+    return "ok"
+
+
+def _finish(
+    assignment: str,
+    student_id: str,
+    status: str,
+    message: str,
+    tests: list[TestResult],
+    started: float,
+    output: str = "",
+) -> SubmissionResult:
+    summary = message or "Your code loaded and every test ran."
+    if output.strip():
+        printed = output if len(output) <= MAX_PRINTED else output[:MAX_PRINTED] + "\n[... cut]"
+        summary += f"\n\nWhat your code printed:\n{printed}"
+    return SubmissionResult(
+        assignment=assignment,
+        student_id=student_id,
+        status=status,
+        message=message,
+        tests=tests,
+        execution_time=time.monotonic() - started,
+        output=summary,
+        graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
