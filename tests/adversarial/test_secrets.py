@@ -192,7 +192,8 @@ sys.path[:0] = [{course!r}, {course!r} + "/solutions", {course!r} + "/solutions/
 def norm(x):
     errors = []
     for name in ("solutions", "solutions.toy.toy", "toy", "test_hidden",
-                 "autograder.author.collector", "autograder.runner.one_submission", "autograder.course.paths"):
+                 "autograder.author.collector", "autograder.runner.one_submission",
+                 "autograder.course.paths"):
         try:
             module = importlib.import_module(name)
             return module.norm(x)
