@@ -40,6 +40,7 @@ import numpy  # noqa: F401 - the point of the zygote: every worker starts with n
 from autograder.sandbox import linux, rootfs, worker
 from autograder.sandbox.guarantees import GUARANTEES
 from autograder.sandbox.limits import ResourceLimits, apply_rlimits
+from autograder.sandbox.uid_blocks import NoFreeBlock, UidBlock, claim_block
 
 # Imported once here so that workers start with them loaded (the rest import on demand).
 WARM_MODULES = (  # noqa: SIM905 - a word list reads better than 28 lines
@@ -48,7 +49,6 @@ WARM_MODULES = (  # noqa: SIM905 - a word list reads better than 28 lines
     "operator enum datetime warnings contextlib string time encodings.idna"
 ).split()
 MAX_MESSAGE = 1 << 16
-UID_POOL = 1024
 PER_WORKER_NS = linux.CLONE_NEWNS | linux.CLONE_NEWIPC | linux.CLONE_NEWNET
 SCRATCH = rootfs.SCRATCH  # inside the sandbox: the worker's private tmpfs
 REQUEST_FD, REPLY_FD, SYNC_FD, PROC_FD = 3, 4, 5, 6
@@ -70,7 +70,7 @@ class Zygote:
         self.root = os.geteuid() == 0
         self.own_pid_ns = -1
         self.proc_fd = -1
-        self.uid_base = 0
+        self.uid_block: UidBlock | None = None  # root only: this grader's own uids, locked
         self.free_uids: list[int] = []
         self.live: dict[int, int] = {}  # worker pid -> its uid (-1 when not root)
         self.cpu_limits: dict[int, int] = {}  # worker pid -> its CPU seconds
@@ -89,8 +89,11 @@ class Zygote:
         for name in WARM_MODULES:
             importlib.import_module(name)
         if self.root:
-            self.uid_base = pick_uid_base()
-            self.free_uids = list(range(self.uid_base + UID_POOL - 1, self.uid_base - 1, -1))
+            try:
+                self.uid_block = claim_block()
+            except (NoFreeBlock, OSError) as exc:
+                return {"ok": False, "error": f"no worker uids for this grader: {exc}"}
+            self.free_uids = list(reversed(self.uid_block.uids()))
         if not self.config.get("isolate", True):
             self.missing = {name: "isolation was turned off" for name in GUARANTEE_NAMES}
             return self.report()
@@ -119,7 +122,7 @@ class Zygote:
             "ok": True,
             "mode": self.mode,
             "missing": self.missing,
-            "uid_range": [self.uid_base, self.uid_base + UID_POOL] if self.root else None,
+            "uid_range": _range_of(self.uid_block),
             "binds": self.binds,
             "pid": os.getpid(),
             "problems": self.problems(),
@@ -395,18 +398,9 @@ class Zygote:
 GUARANTEE_NAMES = tuple(g.name for g in GUARANTEES if g.name != "process")
 
 
-def pick_uid_base() -> int:
-    """A block of ``UID_POOL`` uids no account uses: high in the range this namespace maps."""
-    top = 0
-    try:
-        with open("/proc/self/uid_map") as lines:
-            for line in lines:
-                inside, _, count = (int(x) for x in line.split())
-                top = max(top, inside + count)
-    except OSError:
-        top = 65536
-    top = min(top, 2**31)
-    return max(top - UID_POOL - 2, 1000) if top <= 65536 else top - 16 * UID_POOL
+def _range_of(block: UidBlock | None) -> list[int] | None:
+    """``[first, end)`` of the uids this grader's workers run as, for the report."""
+    return None if block is None else [block.base, block.base + block.size]
 
 
 def _write_id_maps(dir_fd: int, uid: int, gid: int, *, inside: int = 0, relative: str = "") -> None:
