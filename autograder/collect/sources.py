@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from autograder.course.files import ANSWERS_FILE
 from autograder.course.spec import AssignmentSpec
 from autograder.course.submission import notebook_file
 from autograder.course.timestamps import (
@@ -39,7 +40,6 @@ from autograder.course.timestamps import (
     write_timestamp,
 )
 from autograder.errors import UserError
-from autograder.release.package import ANSWERS_FILE
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 JUNK = (".DS_Store", "Thumbs.db", "desktop.ini")

@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from autograder.course.files import ANSWER_PLACEHOLDER, ANSWER_STUB, ANSWERS_FILE, answer_cell_id
 from autograder.course.notebooks import BadNotebook, load_cells
 from autograder.course.spec import AssignmentSpec
 from autograder.course.submission import notebook_file
-from autograder.release.notebook import ANSWER_STUB, answer_cell_id
-from autograder.release.package import ANSWER_PLACEHOLDER, ANSWERS_FILE
 
 MAX_ANSWER_CHARS = 50_000
 

@@ -21,12 +21,12 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from autograder.course.files import ANSWER_STUB, answer_cell_id
 from autograder.course.spec import AssignmentSpec
 from autograder.errors import UserError
 
 SCHEMA_VERSION = 3
 PROBLEM_TEXT_ID = "problem_text"
-ANSWER_STUB = "YOUR ANSWER HERE"
 CHECKS_MODULE = "autograder.author.notebook_checks"
 
 
@@ -211,10 +211,6 @@ def source_notebook(spec: AssignmentSpec, points: dict[str, float]) -> NotebookN
 
 def test_cell_id(problem_id: str) -> str:
     return f"test_{problem_id}"
-
-
-def answer_cell_id(problem_id: str) -> str:
-    return f"answer_{problem_id}"
 
 
 def _test_cell_source(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.author.collector import load_suite
+from autograder.course.files import ANSWER_PLACEHOLDER, ANSWERS_FILE
 from autograder.course.results import SubmissionResult
 from autograder.course.spec import SPEC_FILE, AssignmentSpec
 from autograder.course.submission import notebook_file
@@ -30,8 +31,6 @@ from autograder.runner.one_submission import GradingContext, grade_submission
 
 BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*### END SOLUTION\s*$")
-ANSWERS_FILE = "answers.md"
-ANSWER_PLACEHOLDER = "_Your answer here._"  # what a student replaces in answers.md
 PUBLIC_TESTS_DIR = "tests"
 RELEASE_SECRET = "release-check"
 
