@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
-from conftest import write
+from toy_course import TOY_CORRECT, write
 
 from autograder.author.collector import load_suite
 from autograder.cli import main
@@ -16,13 +16,7 @@ from autograder.grade.batch import grade_batch, student_folders
 from autograder.gradebook.store import DB_ENV, Gradebook
 from autograder.runner.one_submission import GradingContext
 
-CORRECT = """
-import numpy as np
-def double(x):
-    return 2 * np.asarray(x, dtype=float)
-def norm(x):
-    return float(np.linalg.norm(x))
-"""
+CORRECT = TOY_CORRECT
 NORM_WRONG = CORRECT.replace("return float(np.linalg.norm(x))", "return 0.0")  # 4 of 5 points
 DUE = datetime(2026, 12, 15, 23, 59, tzinfo=UTC)
 LATE_POLICY = """

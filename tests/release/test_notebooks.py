@@ -286,7 +286,7 @@ def as_notebook(script: str) -> nbformat.NotebookNode:
 
 @pytest.fixture(scope="module")
 def softmax_grader():
-    from conftest import REPO
+    from toy_course import REPO
 
     from autograder.course.paths import Course
 

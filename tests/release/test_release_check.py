@@ -73,7 +73,7 @@ def test_release_refuses_a_template_that_scores(toy_course, tmp_path):
     text = reference.read_text()
     # Move norm's body outside the markers: the template would then solve it for free.
     text = text.replace("    ### BEGIN SOLUTION\n    return float(", "    return float(").replace(
-        "** 2)))\n    ### END SOLUTION", "** 2)))"
+        "norm(x))\n    ### END SOLUTION", "norm(x))"
     )
     reference.write_text(text)
     with pytest.raises(ReleaseRefused, match="template earns 1 point"):

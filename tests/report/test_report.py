@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import TOY_HIDDEN, TOY_PUBLIC, TOY_REFERENCE, TOY_SPEC, write
+from toy_course import TOY_HIDDEN, TOY_PUBLIC, TOY_REFERENCE, TOY_SPEC, write
 
 from autograder.cli import main
 from autograder.course.attempts import Attempt

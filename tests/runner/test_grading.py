@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from toy_course import TOY_CORRECT
 
 from autograder.author.collector import load_suite
 from autograder.runner.one_submission import GradingContext, grade_submission
 
-CORRECT = """
-import numpy as np
-def double(x):
-    return 2 * np.asarray(x, dtype=float)
-def norm(x):
-    return float(np.linalg.norm(x))
-"""
+CORRECT = TOY_CORRECT
 
 
 @pytest.fixture

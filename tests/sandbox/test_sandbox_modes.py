@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from toy_course import TOY_CORRECT
 
 from autograder.author.collector import load_suite
 from autograder.cli import main
@@ -16,17 +17,7 @@ from autograder.sandbox.guarantees import GUARANTEES, partial_warning
 from autograder.sandbox.limits import ResourceLimits
 from autograder.sandbox.zygote_launcher import ZygoteLauncher, ZygoteServer
 
-CORRECT = """
-import numpy as np
-
-
-def double(x):
-    return 2 * np.asarray(x, dtype=float)
-
-
-def norm(x):
-    return float(np.linalg.norm(x))
-"""
+CORRECT = TOY_CORRECT
 
 DAEMON = """
 import os
