@@ -9,6 +9,17 @@ from toy_course import TOY_HIDDEN, TOY_PUBLIC, TOY_REFERENCE, TOY_SPEC, write
 
 from autograder.course.paths import Course
 
+SLOW_FOLDERS = ("adversarial", "assignments")  # hostile code and the real homework, end to end
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in a slow folder ``slow``, so ``-m 'not slow'`` is the fast lane."""
+    here = Path(__file__).parent
+    for item in items:
+        parts = Path(item.path).relative_to(here).parts
+        if parts and parts[0] in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture
 def toy_course(tmp_path: Path) -> Course:

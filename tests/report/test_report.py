@@ -261,6 +261,7 @@ COUNT_DECODED = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(chromium() is None, reason="chromium not found: `make install` installs it")
 def test_report_renders_in_a_real_browser(after_due, tmp_path):
     page = (after_due / "toy" / "report.html").read_text()
