@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from toy_course import TOY_HIDDEN, TOY_PUBLIC, TOY_REFERENCE, TOY_SPEC, write
+from toy_course import make_toy_course, write
 
 from autograder.course.paths import Course
 
@@ -24,15 +24,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def toy_course(tmp_path: Path) -> Course:
     """A course folder with one small assignment, ``toy``, and no submissions yet."""
-    root = tmp_path / "course"
-    folder = root / "solutions" / "toy"
-    write(folder / "assignment.toml", TOY_SPEC)
-    write(folder / "toy.py", TOY_REFERENCE)
-    write(folder / "problem.md", "# Toy\nDouble a vector; compute a norm.\n")
-    write(folder / "tests" / "test_hidden.py", TOY_HIDDEN)
-    write(folder / "public" / "test_public.py", TOY_PUBLIC)
-    write(root / "solutions" / ".course_secret", "test-secret\n")
-    return Course(root)
+    return make_toy_course(tmp_path / "course")
 
 
 @pytest.fixture

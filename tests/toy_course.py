@@ -110,3 +110,17 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+def make_toy_course(root: Path):
+    """Write a course folder at ``root`` with the toy assignment and no submissions yet."""
+    from autograder.course.paths import Course
+
+    folder = root / "solutions" / "toy"
+    write(folder / "assignment.toml", TOY_SPEC)
+    write(folder / "toy.py", TOY_REFERENCE)
+    write(folder / "problem.md", "# Toy\nDouble a vector; compute a norm.\n")
+    write(folder / "tests" / "test_hidden.py", TOY_HIDDEN)
+    write(folder / "public" / "test_public.py", TOY_PUBLIC)
+    write(root / "solutions" / ".course_secret", "test-secret\n")
+    return Course(root)

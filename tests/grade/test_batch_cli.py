@@ -2,26 +2,57 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import shutil
 
 import pandas as pd
 import pytest
-from toy_course import TOY_CORRECT
+from toy_course import TOY_CORRECT, make_toy_course, write
 
 from autograder.cli import main
 
 GOOD = TOY_CORRECT
 
 
+CLASS = {
+    "amy": GOOD,
+    "bob": GOOD.replace("return float(np.linalg.norm(x))", "return -1.0"),
+    "cat": "def double(x) return x\n",
+    "dan": "while True:\n    pass\n",
+    "eve": None,
+}
+
+
+@pytest.fixture(scope="module")
+def graded_once(tmp_path_factory):
+    """The toy class graded once for the module: (course root, exit code, what it printed)."""
+    course = make_toy_course(tmp_path_factory.mktemp("graded") / "course")
+    for student, source in CLASS.items():
+        folder = course.submissions / "toy" / student
+        folder.mkdir(parents=True)
+        if source is not None:
+            write(folder / "toy.py", source)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["--course", str(course.root), "grade", "toy", "--jobs", "2"])
+    return course.root, code, out.getvalue()
+
+
 @pytest.fixture
-def graded(toy_course, submit, capsys):
-    submit("amy", GOOD)
-    submit("bob", GOOD.replace("return float(np.linalg.norm(x))", "return -1.0"))
-    submit("cat", "def double(x) return x\n")
-    submit("dan", "while True:\n    pass\n")
-    submit("eve", None)
-    code = main(["--course", str(toy_course.root), "grade", "toy", "--jobs", "2"])
-    return code, capsys.readouterr().out
+def toy_course(tmp_path):
+    """This module's tests start from their own copy of a course without a grade run."""
+    return make_toy_course(tmp_path / "course")
+
+
+@pytest.fixture
+def graded(graded_once, toy_course):
+    """A fresh copy of the graded class for one test: (exit code, what grade printed)."""
+    root, code, printed = graded_once
+    shutil.rmtree(toy_course.root)
+    shutil.copytree(root, toy_course.root)
+    return code, printed
 
 
 def test_grade_writes_results_and_a_table_and_the_batch_goes_on(toy_course, graded):
