@@ -1,0 +1,97 @@
+"""Reads each submission, and the released template, as a document of fingerprinted code.
+
+Submissions are read by ``course.submission`` (size caps, no symbolic links; a notebook's
+code cells when there is no script), as text only: nothing a student wrote is executed
+or imported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.course.notebooks import BadNotebook, read_notebook
+from autograder.course.spec import AssignmentSpec
+from autograder.course.submission import UnusableSubmission, notebook_file, read_submission
+from autograder.similarity.fingerprints import Fingerprint, fingerprints
+from autograder.similarity.normalize import Unit, normalize
+
+
+@dataclass
+class Document:
+    """One submission's code: its chunks as read (for display), units and fingerprints."""
+
+    student_id: str
+    path: Path
+    chunks: list[tuple[str, str]]  # (label, source): the script, or one per code cell
+    units: list[Unit]
+    prints: list[Fingerprint]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def hashes(self) -> set[int]:
+        return {fp.hash for fp in self.prints}
+
+
+def document(student_id: str, path: Path, chunks: list[tuple[str, str]], keep) -> Document:
+    """Normalize and fingerprint ``chunks`` of source."""
+    code = normalize(chunks, keep)
+    return Document(student_id, path, chunks, code.units, fingerprints(code.units), code.notes)
+
+
+def read_class(
+    folders: Iterable[tuple[str, Path]], spec: AssignmentSpec, keep: Collection[str]
+) -> tuple[list[Document], list[str]]:
+    """A document per readable submission, and a message per folder left out."""
+    documents, skipped = [], []
+    for student_id, folder in folders:
+        try:
+            source = read_submission(folder, spec)
+        except UnusableSubmission as unusable:
+            skipped.append(f"{student_id}: {unusable.message}")
+            continue
+        except OSError as exc:
+            skipped.append(f"{student_id}: cannot be read ({exc.strerror or exc})")
+            continue
+        chunks = [(chunk.name, chunk.source) for chunk in source.chunks]
+        documents.append(document(student_id, source.path, chunks, keep))
+    return documents, skipped
+
+
+def read_template(
+    spec: AssignmentSpec, assignments: Path, keep: Collection[str]
+) -> tuple[Document | None, str]:
+    """The released template (script and notebook), or else one made from the reference.
+
+    Returns the document and a sentence saying which file it came from.
+    """
+    folder = assignments / spec.name
+    script, notebook = folder / spec.student_file, folder / notebook_file(spec)
+    chunks: list[tuple[str, str]] = []
+    if script.is_file():
+        chunks.append((script.name, script.read_text(encoding="utf-8")))
+    if notebook.is_file() and notebook != script:
+        try:
+            chunks += [(c.name, c.source) for c in read_notebook(notebook).chunks]
+        except BadNotebook:
+            pass  # the script alone is the template
+    if chunks:
+        return document("template", folder, chunks, keep), f"template: {script}"
+    return _template_from_reference(spec, keep)
+
+
+def _template_from_reference(
+    spec: AssignmentSpec, keep: Collection[str]
+) -> tuple[Document | None, str]:
+    from autograder.release.package import make_template
+
+    if not spec.reference or not spec.path(spec.reference).is_file():
+        return None, "no template subtracted: the assignment is not released and has no reference"
+    reference = spec.path(spec.reference)
+    try:
+        text = make_template(reference.read_text(encoding="utf-8"), spec.reference)
+    except Exception as exc:  # noqa: BLE001 - a broken reference only loses the subtraction
+        return None, f"no template subtracted: {exc}"
+    made = document("template", reference, [(spec.student_file, text)], keep)
+    return made, f"template: made from {reference} (run `autograder release {spec.name}`)"
