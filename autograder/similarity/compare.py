@@ -49,21 +49,18 @@ def compare_assignment(
     return comparison
 
 
-def compare(
-    documents: list[Document], template: Document | None, graded: list[str]
-) -> Comparison:
+def compare(documents: list[Document], template: Document | None, graded: list[str]) -> Comparison:
     """Score the candidate pairs of ``documents`` on their distinctive code."""
     template_hashes = template.hashes if template else set()
     sets = [doc.hashes - template_hashes for doc in documents]
     index = inverted_index(sets)
     candidates = candidate_pairs(index, pairing_limit(len(documents), COMMON_SHARE))
-    near = [
-        (a, b) for a, b in candidates if share(sets[a], sets[b], FILE_FLOOR) >= NEAR_COPY
-    ]
+    near = [(a, b) for a, b in candidates if share(sets[a], sets[b], FILE_FLOOR) >= NEAR_COPY]
     shared = shared_code(template_hashes, index, near, len(documents))
     distinct = [hashes - shared.common for hashes in sets]
     functions = [function_sets(doc, shared.ignored, graded) for doc in documents]
     pairs = [score_pair(a, b, distinct, functions) for a, b in candidates]
     pairs = [pair for pair in pairs if pair.score > 0]
-    pairs.sort(key=lambda p: (-p.score, documents[p.a].student_id, documents[p.b].student_id))
+    names = [doc.student_id for doc in documents]
+    pairs.sort(key=lambda p: (-p.score, -p.file_score, names[p.a], names[p.b]))
     return Comparison(documents, graded, shared, pairs, len(candidates))

@@ -8,6 +8,7 @@ or imported here.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,10 +73,8 @@ def read_template(
     if script.is_file():
         chunks.append((script.name, script.read_text(encoding="utf-8")))
     if notebook.is_file() and notebook != script:
-        try:
+        with suppress(BadNotebook):  # then the script alone is the template
             chunks += [(c.name, c.source) for c in read_notebook(notebook).chunks]
-        except BadNotebook:
-            pass  # the script alone is the template
     if chunks:
         return document("template", folder, chunks, keep), f"template: {script}"
     return _template_from_reference(spec, keep)

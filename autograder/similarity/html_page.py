@@ -61,9 +61,8 @@ def _summary(comparison: Comparison, spec: AssignmentSpec, now: datetime) -> str
     ]
     notes = [*comparison.skipped]
     notes += [f"{d.student_id}: {note}" for d in comparison.documents for note in d.notes]
-    return (
-        "".join(f'<p class="meta">{line}</p>' for line in lines)
-        + "".join(f'<p class="note">{_e(note)}</p>' for note in notes)
+    return "".join(f'<p class="meta">{line}</p>' for line in lines) + "".join(
+        f'<p class="note">{_e(note)}</p>' for note in notes
     )
 
 

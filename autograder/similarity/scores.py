@@ -71,9 +71,7 @@ def function_sets(doc: Document, ignored: Collection[int], graded: Collection[st
     return result
 
 
-def score_pair(
-    a: int, b: int, sets: list[set[int]], functions: list[dict[str, set[int]]]
-) -> Pair:
+def score_pair(a: int, b: int, sets: list[set[int]], functions: list[dict[str, set[int]]]) -> Pair:
     """The file score, every shared graded function's score, and the overall score."""
     file_score = share(sets[a], sets[b], FILE_FLOOR)
     per_function = {}
