@@ -243,6 +243,7 @@ def _normalize_line(line: _Line, ctx: _Context, unit: Unit) -> None:
     toks = line.tokens
     chain = False  # inside `numpy . linalg . norm`: attribute names of a module stay
     depth = 0
+    grouping: list[bool] = []  # per open `(`: True for grouping, False for a call
     for i, tok in enumerate(toks):
         prev = toks[i - 1].string if i else ""
         after = toks[i + 1].string if i + 1 < len(toks) else ""
@@ -257,11 +258,23 @@ def _normalize_line(line: _Line, ctx: _Context, unit: Unit) -> None:
             texts, chain = [_number(tok.string)], False
         elif tok.string == "," and after in _CLOSING:
             texts = []  # a trailing comma is layout
+        elif tok.string == "(":  # parentheses that only group are layout too
+            grouping.append(not (i and _ends_callee(toks[i - 1])))
+            texts, chain = ([] if grouping[-1] else ["("]), False
+        elif tok.string == ")" and grouping:
+            texts, chain = ([] if grouping.pop() else [")"]), False
         else:
             texts = [tok.string]
             chain = chain and tok.string == "."
         for text in texts:
             unit.tokens.append(Token(text, ctx.chunk, tok.start[0], tok.end[0]))
+
+
+def _ends_callee(tok: tokenize.TokenInfo) -> bool:
+    """Whether a `(` after ``tok`` calls something (or defines a function or class)."""
+    if tok.type == tokenize.NAME:
+        return not keyword.iskeyword(tok.string)
+    return tok.string in (")", "]") or tok.type == tokenize.STRING
 
 
 def _name(
