@@ -12,8 +12,8 @@ fingerprinting", SIGMOD 2003.)
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -25,8 +25,7 @@ W = 4
 _BASE = np.uint64(0x100000001B3)
 
 
-@dataclass(frozen=True)
-class Fingerprint:
+class Fingerprint(NamedTuple):
     """A kept k-gram hash and where its tokens are: unit index, chunk, lines (1-based)."""
 
     hash: int
@@ -74,13 +73,6 @@ def fingerprints(units: list[Unit]) -> list[Fingerprint]:
         ids = np.fromiter((token_id(t.text) for t in unit.tokens), np.uint64, len(unit.tokens))
         for position, value in winnow(ids):
             covered = unit.tokens[position : position + K]
-            prints.append(
-                Fingerprint(
-                    value,
-                    index,
-                    covered[0].chunk,
-                    min(t.first_line for t in covered),
-                    max(t.last_line for t in covered),
-                )
-            )
+            first, last = covered[0].first_line, max(t.last_line for t in covered)
+            prints.append(Fingerprint(value, index, covered[0].chunk, first, last))
     return prints

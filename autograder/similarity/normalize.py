@@ -18,6 +18,8 @@ import keyword
 import tokenize
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -46,8 +48,7 @@ _KNOWN_ATTRIBUTES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One normalized token and where it came from (chunk index, lines 1-based)."""
 
     text: str
@@ -301,6 +302,7 @@ def _name(
     return [LOCAL], False
 
 
+@lru_cache(maxsize=4096)
 def _number(text: str) -> str:
     """``1``, ``1.0`` and ``1.`` alike; anything else as written."""
     try:
