@@ -76,7 +76,8 @@ def read_template(
         with suppress(BadNotebook):  # then the script alone is the template
             chunks += [(c.name, c.source) for c in read_notebook(notebook).chunks]
     if chunks:
-        return document("template", folder, chunks, keep), f"template: {script}"
+        released = f"the released template {assignments.name}/{spec.name}/{spec.student_file}"
+        return document("template", folder, chunks, keep), released
     return _template_from_reference(spec, keep)
 
 
@@ -86,11 +87,11 @@ def _template_from_reference(
     from autograder.release.package import make_template
 
     if not spec.reference or not spec.path(spec.reference).is_file():
-        return None, "no template subtracted: the assignment is not released and has no reference"
+        return None, "no template (the assignment is not released and has no reference)"
     reference = spec.path(spec.reference)
     try:
         text = make_template(reference.read_text(encoding="utf-8"), spec.reference)
     except Exception as exc:  # noqa: BLE001 - a broken reference only loses the subtraction
-        return None, f"no template subtracted: {exc}"
+        return None, f"no template ({exc})"
     made = document("template", reference, [(spec.student_file, text)], keep)
-    return made, f"template: made from {reference} (run `autograder release {spec.name}`)"
+    return made, f"the template made from the reference (run `autograder release {spec.name}`)"

@@ -31,8 +31,7 @@ class Fingerprint(NamedTuple):
     hash: int
     unit: int
     chunk: int
-    first_line: int
-    last_line: int
+    lines: tuple[int, ...]  # the lines its tokens are on (a docstring between is not)
 
 
 @lru_cache(maxsize=65536)
@@ -73,6 +72,6 @@ def fingerprints(units: list[Unit]) -> list[Fingerprint]:
         ids = np.fromiter((token_id(t.text) for t in unit.tokens), np.uint64, len(unit.tokens))
         for position, value in winnow(ids):
             covered = unit.tokens[position : position + K]
-            first, last = covered[0].first_line, max(t.last_line for t in covered)
-            prints.append(Fingerprint(value, index, covered[0].chunk, first, last))
+            lines = {n for t in covered for n in range(t.first_line, t.last_line + 1)}
+            prints.append(Fingerprint(value, index, covered[0].chunk, tuple(sorted(lines))))
     return prints

@@ -49,9 +49,10 @@ def _summary(comparison: Comparison, spec: AssignmentSpec, now: datetime) -> str
     shared = comparison.shared
     lines = [
         f"{len(comparison.documents)} submissions of {_e(spec.name)}; "
-        f"{comparison.candidates:,} of {comparison.all_pairs:,} pairs share distinctive code "
-        f"and were scored; generated {now:%Y-%m-%d %H:%M %Z}.",
-        f"Ignored: the {_e(comparison.template_note or 'template')} "
+        f"{comparison.candidates:,} of {comparison.all_pairs:,} pairs share code beyond the "
+        f"template and were scored, {len(comparison.pairs):,} share distinctive code; "
+        f"generated {now:%Y-%m-%d %H:%M %Z}.",
+        f"Ignored: {_e(comparison.template_note or 'the template')} "
         f"({len(shared.template):,} fingerprints), and code held by at least "
         f"{shared.threshold} of the {shared.groups} independent submissions (near copies "
         f"counted once) as common ({len(shared.common):,} fingerprints).",
@@ -103,7 +104,7 @@ def _side_by_side(comparison: Comparison, pair: Pair, rank: int) -> str:
     )
     return (
         f'<section id="pair-{rank}"><h2>{rank}. {_e(first.student_id)} and '
-        f"{_e(second.student_id)}: {pair.score:.2f}</h2>"
+        f"{_e(second.student_id)}: {pair.score:.2f} (whole file {pair.file_score:.2f})</h2>"
         f'<p class="legend">Matching code by function of {_e(first.student_id)} (score): '
         f'{legend or "none"} <span class="{_SHARED}">template or common code</span></p>'
         '<div class="sbs">'
@@ -137,12 +138,11 @@ def _marks(doc: Document, colours: dict[int, int], ignored: frozenset[int]) -> d
     """(chunk, line) -> CSS class: a colour where code matches, grey where it is shared."""
     marks: dict[tuple[int, int], str] = {}
     for fp in doc.prints:
-        lines = range(fp.first_line, fp.last_line + 1)
         if fp.hash in colours:
-            for line in lines:
+            for line in fp.lines:
                 marks[fp.chunk, line] = f"c{colours[fp.hash]}"
         elif fp.hash in ignored:
-            for line in lines:
+            for line in fp.lines:
                 marks.setdefault((fp.chunk, line), _SHARED)
     return marks
 
