@@ -19,6 +19,7 @@ from autograder.similarity.scores import Pair
 
 TABLE_ROWS = 100
 SIDE_BY_SIDE = 10
+MAX_LINES = 2000  # of one file or cell shown side by side
 COLOURS = 8
 _SHARED = "shared"
 
@@ -152,11 +153,14 @@ def _listing(doc: Document, colours: dict[int, int], ignored: frozenset[int]) ->
     out = [f'<div class="file"><h3>{_e(doc.student_id)}</h3>']
     for index, (label, source) in enumerate(doc.chunks):
         out.append(f'<div class="chunk">{_e(label)}</div><pre>')
-        for number, text in enumerate(source.splitlines(), 1):
+        lines = source.splitlines()
+        for number, text in enumerate(lines[:MAX_LINES], 1):
             mark = marks.get((index, number))
             cls = f' class="{mark}"' if mark else ""
             out.append(f"<span{cls}><i>{number:>4}</i> {_e(text)}\n</span>")
         out.append("</pre>")
+        if len(lines) > MAX_LINES:
+            out.append(f'<div class="chunk">{len(lines) - MAX_LINES:,} more lines not shown</div>')
     out.append("</div>")
     return "".join(out)
 

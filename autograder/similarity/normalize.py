@@ -129,7 +129,7 @@ def _logical_lines(source: str) -> tuple[list[_Line], str]:
     """Logical lines (split at `;` too) with their indentation depth; and what stopped us."""
     lines: list[_Line] = []
     current: list[tokenize.TokenInfo] = []
-    depth = brackets = 0
+    depth = brackets = start_depth = 0
     problem = ""
 
     def close() -> None:
@@ -137,7 +137,6 @@ def _logical_lines(source: str) -> tuple[list[_Line], str]:
             lines.append(_Line(start_depth, current.copy()))
             current.clear()
 
-    start_depth = 0
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
             if tok.type == tokenize.INDENT:
@@ -214,7 +213,7 @@ def _aliases(lines) -> dict[str, str]:
 def _units(block: list[_Line], ctx: _Context) -> list[Unit]:
     """One unit per block; a class also gives one unit per method (``Class.method``)."""
     name = _definition(block)
-    header = [x for x in block if x.first != "@"][0]
+    header = next((x for x in block if x.first != "@"), block[0])
     if header.first == "class" and name:
         inner = _blocks([x for x in block if x.depth > 0], 1)
         methods = {m for m in map(_definition, inner) if m}

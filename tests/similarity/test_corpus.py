@@ -132,3 +132,20 @@ def test_code_moved_into_helpers_counts_for_the_function_calling_them(comparison
     forward = {fp.hash for fp in helpers.prints if helpers.units[fp.unit].name == "_forward"}
     assert forward - comparison.shared.ignored <= sets["mlp_grad"]
     assert score(comparison, ORIGINAL, "copy_helpers").functions["mlp_grad"] >= 0.5
+
+
+def test_without_a_released_template_the_reference_gives_it(tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(CORPUS / "solutions", root / "solutions")
+    for name in ("ada", "copy_renamed", "ben"):
+        shutil.copytree(CORPUS / "submissions" / "stable" / name, root / "submissions" / name)
+    untouched = root / "submissions" / "untouched"
+    untouched.mkdir()
+    shutil.copy(CORPUS / "assignments" / "stable" / "stable.py", untouched / "stable.py")
+    course = Course(root)
+    found = compare_assignment(
+        course.spec("stable"), student_folders(course.submissions), course.assignments
+    )
+    assert "made from the reference" in found.template_note
+    assert value(found, "ada", "copy_renamed") == 1.0
+    assert all(value(found, "untouched", other) == 0.0 for other in ("ada", "ben"))
