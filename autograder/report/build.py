@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from autograder.course.paths import SIMILARITY_PAGE
 from autograder.course.results import STATUSES
 from autograder.course.spec import AssignmentSpec
 from autograder.errors import UserError
@@ -35,10 +36,9 @@ from autograder.report.item_analysis import (
     matrix_by_problem,
     matrix_by_test,
 )
-from autograder.similarity.writer import HTML_FILE as SIMILARITY_FILE
 
 REPORT_FILE = "report.html"
-_SIMILARITY_LINK = [f'<p><a href="{SIMILARITY_FILE}">Similar code between students</a></p>']
+_SIMILARITY_LINK = [f'<p><a href="{SIMILARITY_PAGE}">Similar code between students</a></p>']
 TABLES_DIR = "tables"
 EXPORTS_DIR = "exports"
 NOT_ANALYSED = ("missing", "grader-error")  # no code ran: these say nothing about the items
@@ -197,7 +197,7 @@ def build_report(
     if curves:
         figures["training curves"] = plots.training_curves(curves)
     page = folder / REPORT_FILE
-    similarity = (folder / SIMILARITY_FILE).is_file()  # from `autograder similarity`
+    similarity = (folder / SIMILARITY_PAGE).is_file()  # from `autograder similarity`
     page.write_text(
         render_html(spec, tables, figures, notes, now, similarity=similarity), encoding="utf-8"
     )

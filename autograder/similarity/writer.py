@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder.course.paths import SIMILARITY_PAGE
 from autograder.course.spec import AssignmentSpec
 from autograder.similarity.compare import Comparison
 from autograder.similarity.html_page import render_page
 
-HTML_FILE = "similarity.html"
 CSV_FILE = "similarity.csv"
 CSV_COLUMNS = ["student_a", "student_b", "score", "functions"]
 
@@ -27,7 +27,7 @@ def write_similarity(
 ) -> SimilarityFiles:
     """Write the page and the table of every scored pair (best first) to ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    page = folder / HTML_FILE
+    page = folder / SIMILARITY_PAGE
     page.write_text(render_page(comparison, spec, now or datetime.now(UTC)), encoding="utf-8")
     table = folder / CSV_FILE
     with table.open("w", newline="", encoding="utf-8") as handle:
