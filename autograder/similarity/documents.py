@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from autograder.course.notebooks import BadNotebook, read_notebook
@@ -36,9 +36,15 @@ class Document:
 
 
 def document(student_id: str, path: Path, chunks: list[tuple[str, str]], keep) -> Document:
-    """Normalize and fingerprint ``chunks`` of source."""
+    """Normalize and fingerprint ``chunks`` of source.
+
+    Units keep their names and calls but not their tokens: the fingerprints say all that
+    is compared, and a class of 1,000 would otherwise hold a million tokens.
+    """
     code = normalize(chunks, keep)
-    return Document(student_id, path, chunks, code.units, fingerprints(code.units), code.notes)
+    prints = fingerprints(code.units)
+    units = [replace(unit, tokens=[]) for unit in code.units]
+    return Document(student_id, path, chunks, units, prints, code.notes)
 
 
 def read_class(

@@ -116,6 +116,7 @@ def test_fewer_than_two_submissions_is_a_clear_error(tmp_path, capsys):
     assert "two are needed" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # grades two students in the sandbox
 def test_the_class_report_links_to_the_similarity_page_when_there_is_one(toy_course, submit):
     submit("ann", "import numpy as np\ndef double(x):\n    return 2 * np.asarray(x)\n")
     submit("bob", "def double(x):\n    return [2 * v for v in x]\n")
