@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,36 @@ def test_the_class_report_links_to_the_similarity_page_when_there_is_one(toy_cou
     assert main([*root, "similarity", "toy"]) == 0
     assert main([*root, "report", "toy", "--no-public"]) == 0
     assert '<a href="similarity.html">' in page.read_text()
+
+
+# Added to a copy of the page: the browser writes where the first pair's two files are
+# and what colour a highlighted line gets into the DOM.
+MEASURE = (
+    "<script>addEventListener('load', () => {"
+    "const [a, b] = document.querySelectorAll('#pair-1 .file');"
+    "const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();"
+    "document.body.dataset.sideBySide = ra.right <= rb.left && ra.top === rb.top;"
+    "const line = document.querySelector('#pair-1 span.c0');"
+    "document.body.dataset.colour = getComputedStyle(line).backgroundColor; });</script>"
+)
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(chromium() is None, reason="chromium not found: `make install` installs it")
+def test_the_two_files_render_side_by_side_in_a_real_browser(written, tmp_path):
+    probe = tmp_path / "probe.html"
+    page = (written / "similarity.html").read_text()
+    probe.write_text(page.replace("</body>", MEASURE + "</body>"))
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+    dom = subprocess.run(
+        [chromium(), *flags, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1300,900",
+         "--dump-dom", probe.as_uri()],
+        capture_output=True, text=True, timeout=60,
+    ).stdout  # fmt: skip
+    assert 'data-side-by-side="true"' in dom
+    colour = re.search(r'data-colour="rgb\((\d+), (\d+), (\d+)\)"', dom)
+    assert colour and {int(c) for c in colour.groups()} != {255}  # marked, not white
