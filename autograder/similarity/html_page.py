@@ -15,7 +15,7 @@ from autograder.course.spec import AssignmentSpec
 from autograder.similarity.compare import Comparison
 from autograder.similarity.documents import Document
 from autograder.similarity.normalize import MODULE_CODE
-from autograder.similarity.scores import Pair
+from autograder.similarity.scores import REPORTED_FUNCTION, Pair
 
 TABLE_ROWS = 100
 SIDE_BY_SIDE = 10
@@ -86,7 +86,7 @@ def _ranking(comparison: Comparison, detailed: int) -> str:
     tail = f"<p>{more:,} more pairs in similarity.csv.</p>" if more > 0 else ""
     return (
         "<table><tr><th>#</th><th>student A</th><th>student B</th><th>score</th>"
-        "<th>whole file</th><th>functions scoring 0.5 or more</th></tr>"
+        f"<th>whole file</th><th>functions scoring {REPORTED_FUNCTION} or more</th></tr>"
         + "".join(rows)
         + "</table>"
         + tail

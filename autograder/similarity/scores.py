@@ -23,6 +23,8 @@ REPORTED_FUNCTION = 0.5  # function scores from here on are named in the CSV
 
 @dataclass
 class Pair:
+    """Two submissions (indices into the class's documents) and how alike their code is."""
+
     a: int
     b: int
     score: float
@@ -31,6 +33,7 @@ class Pair:
     matched: set[int] = field(default_factory=set)
 
     def strong_functions(self) -> list[tuple[str, float]]:
+        """The graded functions scoring ``REPORTED_FUNCTION`` or more, best first."""
         return [(n, s) for n, s in self.functions.items() if s >= REPORTED_FUNCTION]
 
 
@@ -42,10 +45,12 @@ def share(a: set[int], b: set[int], floor: int) -> float:
 
 def is_graded(unit_name: str, graded: Collection[str]) -> bool:
     """A graded function, or a method of a graded class (``NetClassifier.cost_grad``)."""
-    return unit_name in graded or unit_name.split(".")[0] in graded and "." in unit_name
+    return unit_name in graded or ("." in unit_name and unit_name.split(".")[0] in graded)
 
 
-def function_sets(doc: Document, ignored: Collection[int], graded: Collection[str]) -> dict:
+def function_sets(
+    doc: Document, ignored: Collection[int], graded: Collection[str]
+) -> dict[str, set[int]]:
     """Graded unit name -> its distinctive fingerprints and its helpers', transitively."""
     own: dict[str, set[int]] = {}
     calls: dict[str, set[str]] = {}
@@ -54,12 +59,13 @@ def function_sets(doc: Document, ignored: Collection[int], graded: Collection[st
             own.setdefault(doc.units[fp.unit].name, set()).add(fp.hash)
     for unit in doc.units:
         calls.setdefault(unit.name, set()).update(unit.calls)
-    result = {}
+    result: dict[str, set[int]] = {}
     for unit in doc.units:
         name = unit.name
         if name == MODULE_CODE or not is_graded(name, graded) or name in result:
             continue
-        hashes, seen, todo = set(), {name}, [name]
+        hashes: set[int] = set()
+        seen, todo = {name}, [name]
         while todo:
             current = todo.pop()
             hashes |= own.get(current, set())
