@@ -60,6 +60,9 @@ def hostile(tmp_path_factory) -> tuple[Path, Path]:
         folder = root / "submissions" / "stable" / name
         folder.mkdir()
         (folder / "stable.py").write_text(HOSTILE.replace("OUT", repr(str(proof))) + loop)
+    broken = root / "submissions" / "stable" / "broken"
+    broken.mkdir()
+    (broken / "stable.ipynb").write_text('{"cells": [')
     return similarity(root), proof
 
 
@@ -95,6 +98,13 @@ def test_the_page_ranks_pairs_and_shows_the_top_ones_side_by_side(written):
 def test_student_code_is_read_as_text_never_run(hostile):
     _, proof = hostile
     assert not proof.exists()
+
+
+def test_an_unreadable_submission_is_named_and_the_rest_compared(hostile):
+    folder, _ = hostile
+    page = (folder / "similarity.html").read_text()
+    assert "broken: stable.ipynb is not a valid notebook" in page
+    assert "4 submissions of stable" in page
 
 
 def test_student_text_and_student_ids_are_escaped(hostile):
