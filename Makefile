@@ -26,6 +26,7 @@ browser:
 
 demo: $(STAMP)  ## grade the bundled example submissions of the softmax homework
 	$(BIN)/autograder grade softmax
+	$(BIN)/autograder similarity softmax
 	$(BIN)/autograder report softmax
 	@echo "Open reports/softmax/report.html, reports/softmax/grades.csv and reports/softmax/<student_id>/feedback.html."
 

@@ -205,6 +205,39 @@ def cmd_collect(args: argparse.Namespace, course: Course) -> int:
     return 0
 
 
+def cmd_similarity(args: argparse.Namespace, course: Course) -> int:
+    from autograder.grade.batch import student_folders
+    from autograder.similarity.compare import compare_assignment
+    from autograder.similarity.writer import write_similarity
+
+    spec = course.spec(args.assignment)
+    submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
+    reports = Path(args.out) if args.out else course.reports
+    folders = student_folders(submissions)
+    if len(folders) < 2:
+        raise UserError(
+            f"{submissions} holds {len(folders)} student folder(s); two are needed to compare"
+        )
+    comparison = compare_assignment(spec, folders, course.assignments)
+    files = write_similarity(comparison, spec, reports / spec.name)
+    out.print(
+        f"Compared {len(comparison.documents)} submissions of {spec.name}: "
+        f"{comparison.candidates:,} of {comparison.all_pairs:,} pairs share code beyond the "
+        f"template, {len(comparison.pairs):,} share distinctive code. Most similar:"
+    )
+    for pair in comparison.pairs[:5]:
+        a, b = (comparison.documents[i].student_id for i in (pair.a, pair.b))
+        named = "".join(f", {n} {s:.2f}" for n, s in list(pair.functions.items())[:3])
+        out.print(
+            f"  {pair.score:.2f}  {escape(a)} and {escape(b)}  "
+            f"(whole file {pair.file_score:.2f}{escape(named)})"
+        )
+    for line in comparison.skipped:
+        err.print(f"[yellow]skipped:[/] {escape(line)}", soft_wrap=True)
+    out.print(f"Report: {files.html}\nTable:  {files.csv}")
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace, course: Course) -> int:
     from autograder.sandbox.doctor import diagnose
 
@@ -314,6 +347,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="skip students whose code did not change")
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(run=cmd_grade)
+
+    p = sub.add_parser("similarity", help="rank pairs of submissions by how alike their code is")
+    p.add_argument("assignment")
+    p.add_argument("submissions", nargs="?", help="default: submissions/<assignment>")
+    p.add_argument("--out", help="reports folder (default: reports/)")
+    p.set_defaults(run=cmd_similarity)
 
     p = sub.add_parser("doctor", help="show which sandbox guarantees hold on this machine")
     p.set_defaults(run=cmd_doctor)

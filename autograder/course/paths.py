@@ -16,6 +16,7 @@ from autograder.course.spec import SPEC_FILE, AssignmentSpec, SpecError, load_sp
 
 SECRET_ENV = "AUTOGRADER_SECRET"
 SECRET_FILE = ".course_secret"
+SIMILARITY_PAGE = "similarity.html"  # in reports/<assignment>/; the class report links to it
 
 
 @dataclass(frozen=True)

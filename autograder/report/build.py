@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from autograder.course.paths import SIMILARITY_PAGE
 from autograder.course.results import STATUSES
 from autograder.course.spec import AssignmentSpec
 from autograder.errors import UserError
@@ -37,6 +38,7 @@ from autograder.report.item_analysis import (
 )
 
 REPORT_FILE = "report.html"
+_SIMILARITY_LINK = [f'<p><a href="{SIMILARITY_PAGE}">Similar code between students</a></p>']
 TABLES_DIR = "tables"
 EXPORTS_DIR = "exports"
 NOT_ANALYSED = ("missing", "grader-error")  # no code ran: these say nothing about the items
@@ -195,7 +197,10 @@ def build_report(
     if curves:
         figures["training curves"] = plots.training_curves(curves)
     page = folder / REPORT_FILE
-    page.write_text(render_html(spec, tables, figures, notes, now), encoding="utf-8")
+    similarity = (folder / SIMILARITY_PAGE).is_file()  # from `autograder similarity`
+    page.write_text(
+        render_html(spec, tables, figures, notes, now, similarity=similarity), encoding="utf-8"
+    )
 
     public_results = (
         run_public_tests(
@@ -332,6 +337,7 @@ def render_html(
     figures: dict[str, bytes],
     notes: list[str],
     now: datetime,
+    similarity: bool = False,
 ) -> str:
     """The report page: every table escaped, every figure embedded."""
     due = f"due {spec.due:%Y-%m-%d %H:%M %Z}" if spec.due else "no due date"
@@ -341,6 +347,7 @@ def render_html(
         f"{len(tables['students'])} students · attempts policy: {html.escape(spec.attempts)} · "
         f"generated {now:%Y-%m-%d %H:%M %Z}</p>",
         *(f'<p class="note">{html.escape(n)}</p>' for n in notes),
+        *(_SIMILARITY_LINK if similarity else []),
         "<h2>Scores</h2>",
         _img("score distribution", figures["distribution"]),
     ]
