@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+import autograder
 from autograder.course.attempts import Attempt
 from autograder.course.results import SubmissionResult, TestResult
 from autograder.course.spec import parse_spec
@@ -141,3 +143,13 @@ def test_legends_stay_off_the_plotted_area(figure):
     (ax,) = fig.axes
     legend = ax.get_legend().get_window_extent(renderer)
     assert not overlaps(legend, ax.get_window_extent(renderer))
+
+
+def test_no_page_carries_a_stylesheet_of_its_own():
+    package = Path(autograder.__file__).parent
+    offenders = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "<style" in path.read_text(encoding="utf-8") and path.parent.name != "pages"
+    ]
+    assert offenders == []
