@@ -9,6 +9,8 @@ import pytest
 from cli_helpers import autograder
 from toy_course import TOY_CORRECT, make_toy_course, write
 
+pytestmark = pytest.mark.slow  # a class graded end to end through the real command, 20 runs
+
 # The line number sits past the 70th character of the message: a cut note would lose it.
 BROKEN = "import numpy as np\n\ndef double(x) return x\n"
 LATE_POLICY = 'due = "2026-12-15T23:59:00+00:00"\n\n[late]\npenalty_per_day = 0.1\n\n[limits]'
