@@ -279,7 +279,7 @@ def cmd_doctor(args: argparse.Namespace, course: Course) -> int:
     return 0
 
 
-# --------------------------------------------------------------------------- output
+# --------------------------------------------------------------------------- helpers
 
 
 def _need_submissions_folder(path: Path, assignment: str) -> None:

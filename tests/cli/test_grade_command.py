@@ -9,7 +9,7 @@ import pytest
 from cli_helpers import autograder
 from toy_course import TOY_CORRECT, make_toy_course, write
 
-pytestmark = pytest.mark.slow  # a class graded end to end through the real command, 20 runs
+pytestmark = pytest.mark.slow  # a class graded end to end, a dozen runs of the real command
 
 # The line number sits past the 70th character of the message: a cut note would lose it.
 BROKEN = "import numpy as np\n\ndef double(x) return x\n"
