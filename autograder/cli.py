@@ -8,24 +8,22 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-
-from autograder import __version__
-from autograder.course.paths import Course, find_course
+from autograder.cli_output import (
+    grades_json,
+    print_grades,
+    print_report,
+    print_similarity,
+    report_json,
+)
+from autograder.cli_parser import INSTALL_INSTRUCTOR, ROSTER_FILE, make_parser
+from autograder.console import Output, table
+from autograder.course.paths import Course, find_course, need_course
 from autograder.errors import UserError
 
 # Command modules are imported inside each command: `autograder check`, which students
-# run often, should not pay for pandas, SQLAlchemy or matplotlib.
+# run often, must not pay for (nor need) pandas, SQLAlchemy, matplotlib or nbgrader.
 
-ROSTER_FILE = "roster.csv"
 CLASS_TABLE_FILE = "class_grades.csv"
-DB_HELP = "gradebook database URL (default: $AUTOGRADER_DB, else reports/gradebook.sqlite)"
-
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
 
 
 # --------------------------------------------------------------------------- commands
@@ -34,37 +32,40 @@ err = Console(stderr=True, highlight=False)
 def cmd_release(args: argparse.Namespace, course: Course) -> int:
     from autograder.release.package import release
 
-    spec = course.spec(args.assignment)
+    out: Output = args.output
+    spec = need_course(course).spec(args.assignment)
     target = Path(args.out) if args.out else course.assignments
     report = release(spec, target)
-    out.print(
-        f"[green]Released {spec.name}[/] to {report.folder}: the reference passes all "
-        f"{len(report.reference.tests)} checks and the template scores 0, as a script "
-        "and as a notebook."
+    out.say(
+        f"{out.paint(f'Released {spec.name}', 'green')} to {report.folder}: the reference "
+        f"passes all {len(report.reference.tests)} checks and the template scores 0, as a "
+        "script and as a notebook."
     )
     for path in report.files:
-        out.print(f"  {path.relative_to(report.folder)}")
+        out.say(f"  {path.relative_to(report.folder)}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace, course: Course) -> int:
-    from autograder.check.public import find_public_spec, run_check
+    from autograder.check.public import check_summary, find_public_spec, run_check
 
+    out: Output = args.output
     path = Path(args.path)
     spec = find_public_spec(args.assignment, path, course)
     result = run_check(spec, path)
     for test in result.tests:
-        mark = "[green]PASS[/]" if test.outcome == "passed" else "[red]FAIL[/]"
-        out.print(f"{mark} {test.name} [dim]({test.max_score:g} pt)[/]")
-        if test.outcome != "passed":
-            out.print(escape(_indent(test.output)))
+        passed = test.outcome == "passed"
+        out.say(f"{out.paint('PASS', 'green') if passed else out.paint('FAIL', 'red')} {test.name}")
+        if not passed:
+            out.say(_indent(test.output))
     passed = sum(t.outcome == "passed" for t in result.tests)
     if result.message:
-        out.print(f"\n[yellow]{escape(result.message)}[/]")
-    out.print(
-        f"\n{passed}/{len(result.tests)} public tests passed. Public tests check a few "
-        "properties; the hidden tests that decide your grade check more."
+        out.say(f"\n{out.paint(result.message, 'yellow')}")
+    out.say(
+        f"\n{passed}/{len(result.tests)} public tests passed. They count for nothing in your "
+        "grade: they check a few properties; the hidden tests that decide your grade check more."
     )
+    out.emit_json(check_summary(spec, result))
     return 0 if passed == len(result.tests) else 1
 
 
@@ -74,8 +75,10 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     from autograder.gradebook.store import Gradebook
     from autograder.runner.one_submission import GradingContext
 
-    spec = course.spec(args.assignment)
+    out: Output = args.output
+    spec = need_course(course).spec(args.assignment)
     submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
+    _need_submissions_folder(submissions, spec.name)
     reports = Path(args.out) if args.out else course.reports
     folders = student_folders(submissions)
     if not folders:
@@ -83,23 +86,22 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
             f"no student folders in {submissions}; expected {submissions}/<student_id>/"
         )
     ctx = GradingContext(load_suite(spec, "hidden"), course.secret())
-    jobs = args.jobs or os.cpu_count() or 1
     book = Gradebook.open(reports, args.db)
-    with _progress() as progress:
-        task = progress.add_task(f"grading {spec.name}", total=len(folders))
+    with out.progress(f"grading {spec.name}", len(folders)) as progress:
         results = grade_batch(
             ctx,
             folders,
             reports,
-            jobs=jobs,
+            jobs=args.jobs or os.cpu_count() or 1,
             resume=args.resume,
-            on_done=lambda r: progress.advance(task),
+            on_done=lambda r: progress.advance(f"{r.student_id}: {r.status}"),
             gradebook=book,
         )
     book.close()
-    _print_summary(results)
     folder = reports / spec.name
-    out.print(f"\nResults: {folder}/<student_id>/results.json\nTable:   {folder / 'grades.csv'}")
+    print_grades(out, results)
+    out.say(f"\nResults: {folder}/<student_id>/results.json\nTable:   {folder / 'grades.csv'}")
+    out.emit_json(grades_json(spec.name, folder, results))
     return 0
 
 
@@ -108,28 +110,52 @@ def cmd_manual_import(args: argparse.Namespace, course: Course) -> int:
     from autograder.gradebook.store import Gradebook
     from autograder.manual.scores import import_scores, load_scores
 
-    spec = course.spec(args.assignment)
+    out: Output = args.output
+    spec = need_course(course).spec(args.assignment)
     reports = Path(args.out) if args.out else course.reports
-    count = import_scores(spec, Path(args.csv), reports / spec.name)
+    known = _known_students(course, reports, spec.name)
+    imported = import_scores(spec, Path(args.csv), reports / spec.name, known)
+    for problem in imported.refused:
+        out.warn(problem)
     results = refresh(spec, reports)
     book = Gradebook.open(reports, args.db)
     book.record_manual(spec, load_scores(reports / spec.name))
     book.close()
     pending = sum(r.pending > 0 for r in results)
-    out.print(
-        f"Imported {count} score(s) for {spec.name}; grades.csv and results.json updated. "
-        f"{pending} student(s) still have written answers pending."
+    out.say(
+        f"Imported {imported.count} score(s) for {spec.name}; grades.csv and results.json "
+        f"updated. {pending} student(s) still have written answers pending."
     )
+    if imported.refused:
+        out.say(f"{len(imported.refused)} row(s) refused (see above); fix them and import again.")
+        return 1
     return 0
 
 
+def _known_students(course: Course, reports: Path, spec_name: str) -> set[str]:
+    """Student ids that exist: graded ones (results.json) and submission folders."""
+    graded = {p.parent.name for p in (reports / spec_name).glob("*/results.json")}
+    folder = course.submissions / spec_name
+    submitted = {p.name for p in folder.iterdir() if p.is_dir()} if folder.is_dir() else set()
+    return graded | submitted
+
+
 def cmd_report(args: argparse.Namespace, course: Course) -> int:
-    from autograder.gradebook.store import Gradebook
+    from autograder.gradebook.store import DB_ENV, DB_FILE, Gradebook
     from autograder.report.build import build_report
     from autograder.report.exports import load_roster
 
-    reports = Path(args.out) if args.out else course.reports
+    out: Output = args.output
+    reports = Path(args.out) if args.out else need_course(course).reports
+    if not args.db and not os.environ.get(DB_ENV) and not (reports / DB_FILE).is_file():
+        raise UserError(
+            f"no gradebook at {reports / DB_FILE}: run `autograder grade ASSIGNMENT` first "
+            "(or pass --course DIR, --out REPORTS or --db URL)"
+        )
+    if args.roster and not Path(args.roster).is_file():
+        raise UserError(f"the roster {args.roster} does not exist (--roster takes a CSV file)")
     book = Gradebook.open(reports, args.db)
+    summaries = []
     try:
         names = [args.assignment] if args.assignment else list(book.assignments()["assignment"])
         if not names:
@@ -147,19 +173,15 @@ def cmd_report(args: argparse.Namespace, course: Course) -> int:
                 public=not args.no_public,
                 jobs=args.jobs or os.cpu_count() or 1,
             )
-            out.print(f"[green]{escape(name)}[/]: {report.students} students")
-            out.print(f"  Report:   {report.html}")
-            out.print(f"  Tables:   {report.html.parent / 'tables'}/*.csv")
-            out.print(f"  Feedback: {report.html.parent}/<student_id>/feedback.md and .html")
-            out.print(f"  Exports:  {', '.join(str(p) for p in report.exports)}")
-            for note in report.notes:
-                out.print(f"  [yellow]note:[/] {escape(note)}")
+            print_report(out, name, report)
+            summaries.append(report_json(name, report))
         class_table = book.class_table()
         if not class_table.empty:
             class_table.to_csv(reports / CLASS_TABLE_FILE)
-            out.print(f"Class table (every assignment): {reports / CLASS_TABLE_FILE}")
+            out.say(f"Class table (every assignment): {reports / CLASS_TABLE_FILE}")
     finally:
         book.close()
+    out.emit_json({"assignments": summaries, "class_table": str(reports / CLASS_TABLE_FILE)})
     return 0
 
 
@@ -167,20 +189,24 @@ def cmd_manual_sheet(args: argparse.Namespace, course: Course) -> int:
     from autograder.grade.batch import student_folders
     from autograder.manual.sheet import write_sheet
 
-    spec = course.spec(args.assignment)
+    out: Output = args.output
+    spec = need_course(course).spec(args.assignment)
     submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
+    _need_submissions_folder(submissions, spec.name)
     reports = Path(args.out) if args.out else course.reports
     folders = student_folders(submissions)
     if not spec.written_problems:
         raise UserError(f"{spec.name} has no written problems (none has written = true)")
     sheet = write_sheet(spec, folders, reports / spec.name)
-    out.print(
+    for note in sheet.notes:
+        out.warn(note)
+    out.say(
         f"Grading sheet for {sheet.students} student(s), {len(spec.written_problems)} "
         f"written problem(s) ({sheet.unanswered} answer(s) empty):\n  {sheet.csv_path}"
     )
     for page in sheet.pages:
-        out.print(f"  {page}")
-    out.print(
+        out.say(f"  {page}")
+    out.say(
         "Fill in the score and comment columns, then run "
         f"`autograder manual import {spec.name} {sheet.csv_path}`."
     )
@@ -190,15 +216,18 @@ def cmd_manual_sheet(args: argparse.Namespace, course: Course) -> int:
 def cmd_collect(args: argparse.Namespace, course: Course) -> int:
     from autograder.collect.sources import collect
 
-    spec = course.spec(args.assignment)
+    out: Output = args.output
+    spec = need_course(course).spec(args.assignment)
     target = Path(args.out) if args.out else course.submissions / spec.name
+    if args.roster and not Path(args.roster).is_file():
+        raise UserError(f"the roster {args.roster} does not exist (--roster takes a CSV file)")
     roster = Path(args.roster) if args.roster else None
     report = collect(Path(args.source), spec, target, roster=roster)
     for line in report.written:
-        out.print(f"  {escape(line)}")
+        out.say(f"  {line}")
     for line in report.problems:
-        err.print(f"[yellow]warning:[/] {escape(line)}", soft_wrap=True)
-    out.print(
+        out.warn(line)
+    out.say(
         f"Collected {len(report.written)} submission(s) of {spec.name} into {target}"
         + (f"; {len(report.problems)} warning(s) above." if report.problems else ".")
     )
@@ -210,8 +239,9 @@ def cmd_similarity(args: argparse.Namespace, course: Course) -> int:
     from autograder.similarity.compare import compare_assignment
     from autograder.similarity.writer import write_similarity
 
-    spec = course.spec(args.assignment)
+    spec = need_course(course).spec(args.assignment)
     submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
+    _need_submissions_folder(submissions, spec.name)
     reports = Path(args.out) if args.out else course.reports
     folders = student_folders(submissions)
     if len(folders) < 2:
@@ -220,182 +250,93 @@ def cmd_similarity(args: argparse.Namespace, course: Course) -> int:
         )
     comparison = compare_assignment(spec, folders, course.assignments)
     files = write_similarity(comparison, spec, reports / spec.name)
-    out.print(
-        f"Compared {len(comparison.documents)} submissions of {spec.name}: "
-        f"{comparison.candidates:,} of {comparison.all_pairs:,} pairs share code beyond the "
-        f"template, {len(comparison.pairs):,} share distinctive code. Most similar:"
-    )
-    for pair in comparison.pairs[:5]:
-        a, b = (comparison.documents[i].student_id for i in (pair.a, pair.b))
-        named = "".join(f", {n} {s:.2f}" for n, s in list(pair.functions.items())[:3])
-        out.print(
-            f"  {pair.score:.2f}  {escape(a)} and {escape(b)}  "
-            f"(whole file {pair.file_score:.2f}{escape(named)})"
-        )
-    for line in comparison.skipped:
-        err.print(f"[yellow]skipped:[/] {escape(line)}", soft_wrap=True)
-    out.print(f"Report: {files.html}\nTable:  {files.csv}")
+    print_similarity(args.output, spec.name, comparison, files)
     return 0
 
 
 def cmd_doctor(args: argparse.Namespace, course: Course) -> int:
     from autograder.sandbox.doctor import diagnose
 
+    out: Output = args.output
     diagnosis = diagnose(course.root)
-    table = Table(title=f"Sandbox guarantees on this machine (mode: {diagnosis.mode})")
-    for column in ("guarantee", "status", "why"):
-        table.add_column(column)
-    for check in diagnosis.checks:
-        status = "[green]held[/]" if check.held else "[red]NOT held[/]"
-        table.add_row(check.guarantee.title, status, escape(check.detail))
-    out.print(table)
+    out.say(f"Sandbox guarantees on this machine (mode: {diagnosis.mode})")
+    rows = [
+        [c.guarantee.title, "held" if c.held else "NOT held", c.detail] for c in diagnosis.checks
+    ]
+    paints = [[None, "green" if c.held else "red", None] for c in diagnosis.checks]
+    out.say(table(["guarantee", "status", "why"], rows, colours=paints))
     for problem in diagnosis.problems:
-        out.print(f"[yellow]problem:[/] {escape(problem)}")
+        out.warn(problem)
     missing = [c.guarantee.title for c in diagnosis.checks if not c.held]
     if missing:
-        out.print(
+        out.say(
             f"\n{len(missing)} guarantee(s) do not hold here: {', '.join(missing)}. "
             "SECURITY.md says what each one protects and how to get it (run as root, or "
             "allow unprivileged user namespaces)."
         )
         return 1
-    out.print("\nEvery guarantee holds: student code cannot see the course or the network.")
+    out.say("\nEvery guarantee holds: student code cannot see the course or the network.")
     return 0
 
 
-# --------------------------------------------------------------------------- output
+# --------------------------------------------------------------------------- helpers
 
 
-def _print_summary(results: list) -> None:
-    """One row per student, then the count of each status."""
-    table = Table(title="Grades")
-    for column in ("student", "score", "max", "%", "pending", "status", "note"):
-        table.add_column(
-            column, justify="right" if column in ("score", "max", "%", "pending") else "left"
+def _need_submissions_folder(path: Path, assignment: str) -> None:
+    """Say what to pass when the submissions argument is a file or does not exist."""
+    default = f"submissions/{assignment}"
+    if path.is_file():
+        raise UserError(
+            f"{path} is a file; pass the folder that holds one folder per student "
+            f"({default}/<student_id>/), or nothing for {default}. To run the public tests "
+            f"on one file, use `autograder check {assignment} {path}`."
         )
-    for r in results:
-        percent = 100 * r.score / r.max_score if r.max_score else 0.0
-        style = "green" if r.status == "ok" else "red"
-        note = r.message.splitlines()[0][:70] if r.message else ""
-        table.add_row(
-            escape(r.student_id),
-            f"{r.score:g}",
-            f"{r.max_score:g}",
-            f"{percent:.0f}",
-            f"{r.pending:g}" if r.pending else "",
-            f"[{style}]{r.status}[/]",
-            escape(note),
+    if not path.is_dir():
+        raise UserError(
+            f"the submissions folder {path} does not exist; pass the folder that holds one "
+            f"folder per student ({default}/<student_id>/), or use --course DIR"
         )
-    out.print(table)
-    counts: dict[str, int] = {}
-    for r in results:
-        counts[r.status] = counts.get(r.status, 0) + 1
-    out.print("Status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
 
 
 def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines()[:20])
 
 
-# --------------------------------------------------------------------------- parser
+COMMANDS = {
+    "release": cmd_release,
+    "check": cmd_check,
+    "collect": cmd_collect,
+    "doctor": cmd_doctor,
+    "grade": cmd_grade,
+    "similarity": cmd_similarity,
+    "import": cmd_manual_import,
+    "sheet": cmd_manual_sheet,
+    "report": cmd_report,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="autograder", description="Release, check and grade ML math and NumPy homework."
-    )
-    parser.add_argument("--version", action="version", version=f"autograder {__version__}")
-    parser.add_argument(
-        "--course", help="the course folder (default: found from the current folder)"
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser("release", help="check an assignment and write the student package")
-    p.add_argument("assignment")
-    p.add_argument("--out", help="where to write it (default: assignments/)")
-    p.set_defaults(run=cmd_release)
-
-    p = sub.add_parser("check", help="run the public tests on your work (students)")
-    p.add_argument("assignment")
-    p.add_argument("path", help="your file (e.g. softmax.py) or the folder holding it")
-    p.set_defaults(run=cmd_check)
-
-    p = sub.add_parser(
-        "collect", help="import an nbgrader course folder or a Canvas/Moodle zip of submissions"
-    )
-    p.add_argument("assignment")
-    p.add_argument("source", help="nbgrader course folder (with submitted/) or LMS .zip")
-    p.add_argument("--roster", help="CSV with columns lms_id,student_id")
-    p.add_argument("--out", help="default: submissions/<assignment>")
-    p.set_defaults(run=cmd_collect)
-    p = sub.add_parser("grade", help="grade every student folder of an assignment")
-    p.add_argument("assignment")
-    p.add_argument("submissions", nargs="?", help="default: submissions/<assignment>")
-    p.add_argument("--jobs", "-j", type=int, help="submissions graded at once (default: CPU count)")
-    p.add_argument("--out", help="reports folder (default: reports/)")
-    p.add_argument("--resume", action="store_true", help="skip students whose code did not change")
-    p.add_argument("--db", help=DB_HELP)
-    p.set_defaults(run=cmd_grade)
-
-    p = sub.add_parser("similarity", help="rank pairs of submissions by how alike their code is")
-    p.add_argument("assignment")
-    p.add_argument("submissions", nargs="?", help="default: submissions/<assignment>")
-    p.add_argument("--out", help="reports folder (default: reports/)")
-    p.set_defaults(run=cmd_similarity)
-
-    p = sub.add_parser("doctor", help="show which sandbox guarantees hold on this machine")
-    p.set_defaults(run=cmd_doctor)
-
-    p = sub.add_parser("manual", help="written answers graded by hand")
-    manual = p.add_subparsers(dest="manual_command", required=True, metavar="ACTION")
-    q = manual.add_parser("import", help="merge a CSV of scores: student_id,problem,score,comment")
-    q.add_argument("assignment")
-    q.add_argument("csv")
-    q.add_argument("--out", help="reports folder (default: reports/)")
-    q.add_argument("--db", help=DB_HELP)
-    q.set_defaults(run=cmd_manual_import)
-
-    q = manual.add_parser("sheet", help="write the TAs' grading sheet (CSV + HTML per question)")
-    q.add_argument("assignment")
-    q.add_argument("submissions", nargs="?", help="default: submissions/<assignment>")
-    q.add_argument("--out", help="reports folder (default: reports/)")
-    q.set_defaults(run=cmd_manual_sheet)
-
-    p = sub.add_parser(
-        "report", help="HTML report, tables, feedback for each student and LMS exports"
-    )
-    p.add_argument("assignment", nargs="?", help="default: every assignment in the gradebook")
-    p.add_argument("--out", help="reports folder (default: reports/)")
-    p.add_argument("--db", help=DB_HELP)
-    p.add_argument("--roster", help=f"CSV of student_id, names, e-mails (default: {ROSTER_FILE})")
-    p.add_argument("--jobs", "-j", type=int, help="public-test runs at once (default: CPU count)")
-    p.add_argument(
-        "--no-public", action="store_true", help="do not run the public tests for feedback"
-    )
-    p.set_defaults(run=cmd_report)
-
-    return parser
+    """The command line, each command bound to its function above."""
+    return make_parser(COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.output = Output(quiet=args.quiet, json_mode=getattr(args, "json", False))
     course = Course(Path(args.course).resolve()) if args.course else find_course()
     try:
         return args.run(args, course)
     except (UserError, FileNotFoundError) as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        args.output.error(str(exc))
         return 2
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.split(".")[0] == "autograder":
+            raise
+        args.output.error(f"`autograder {args.command}` needs {exc.name}. {INSTALL_INSTRUCTOR}")
+        return 2
+    except BrokenPipeError:  # `autograder grade x | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

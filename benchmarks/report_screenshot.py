@@ -3,6 +3,7 @@
     python benchmarks/report_screenshot.py                     # a made-up class of 60
     python benchmarks/report_screenshot.py --students 300      # how the report scales
     python benchmarks/report_screenshot.py --course . --assignment softmax   # a real one
+    python benchmarks/report_screenshot.py --feedback feedback.png --height 1400  # + a student
 
 Without ``--course`` it fills a throwaway gradebook with a made-up neural-net class (test
 outcomes drawn at random, each student with a training history), so it needs no student
@@ -122,7 +123,7 @@ def fill_gradebook(book: Gradebook, spec: AssignmentSpec, students: int, seed: i
         book.record_student(spec, student, [(attempt, result)])
 
 
-def screenshot(page: Path, png: Path) -> float:
+def screenshot(page: Path, png: Path, height: int = 3000, width: int = 1200) -> float:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         sys.exit("chromium not found: run `make install` (Debian package chromium)")
@@ -130,12 +131,21 @@ def screenshot(page: Path, png: Path) -> float:
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
             [browser, *FLAGS, f"--user-data-dir={profile}", f"--screenshot={png}",
-             "--window-size=1200,3000", page.as_uri()],
+             f"--window-size={width},{height}", "--hide-scrollbars", page.as_uri()],
             check=True,
             capture_output=True,
             timeout=120,
         )  # fmt: skip
     return time.perf_counter() - started
+
+
+def _a_student_who_failed(folder: Path) -> Path:
+    """The first student whose feedback lists a failing test with its message."""
+    for page in sorted(folder.glob("*/feedback.html")):
+        text = page.read_text(encoding="utf-8")
+        if '<div class="failure">' in text and "<pre>" in text:
+            return page.parent
+    return sorted(folder.glob("*/feedback.html"))[0].parent
 
 
 def main() -> int:
@@ -144,6 +154,8 @@ def main() -> int:
     parser.add_argument("--course", help="a real course folder whose gradebook to use")
     parser.add_argument("--assignment", help="with --course: the assignment to report on")
     parser.add_argument("--out", default="report_screenshot.png", help="the PNG to write")
+    parser.add_argument("--height", type=int, default=3000, help="of the window, in pixels")
+    parser.add_argument("--feedback", help="also a PNG of the feedback of a student who failed")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -168,8 +180,12 @@ def main() -> int:
             f"({1000 * took / report.students:.1f} ms per student, "
             f"{report.html.stat().st_size / 1024:.0f} KiB of HTML)"
         )
-        shot_time = screenshot(report.html, Path(args.out).resolve())
+        shot_time = screenshot(report.html, Path(args.out).resolve(), args.height)
         print(f"screenshot: {Path(args.out).resolve()} in {shot_time:.2f} s")
+        if args.feedback:
+            student = _a_student_who_failed(report.html.parent)
+            screenshot(student / "feedback.html", Path(args.feedback).resolve(), args.height, 1000)
+            print(f"feedback of {student.name}: {Path(args.feedback).resolve()}")
     return 0
 
 

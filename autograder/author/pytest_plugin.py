@@ -2,7 +2,9 @@
 
 Installed as a pytest plugin (entry point ``pytest11``). Inside an assignment folder,
 ``pytest solutions/softmax/tests`` runs every hidden test against the reference solution;
-``--submission PATH`` runs them against a student's file instead. Either way the code
+``--submission PATH`` runs them against a student's file instead. In a released student
+folder (no reference), plain ``pytest`` runs the public tests against the student's own
+file, with the same random inputs as ``autograder check``. Either way the code
 under test runs in a worker process through the same proxy as in grading, so what passes
 here passes in ``autograder grade``.
 """
@@ -18,8 +20,8 @@ import pytest
 from autograder.author.collector import load_reference
 from autograder.author.recording import Recorder
 from autograder.course.spec import SPEC_FILE, AssignmentSpec, load_spec
-from autograder.course.submission import read_submission
-from autograder.runner.one_submission import course_paths, rng_for
+from autograder.course.submission import UnusableSubmission, read_submission
+from autograder.runner.one_submission import PUBLIC_SEED, PUBLIC_STUDENT, course_paths, rng_for
 from autograder.sandbox.proxy import CallLog, SubmissionProxy
 from autograder.sandbox.session import Chunk, Session
 from autograder.sandbox.zygote_launcher import default_launcher
@@ -61,7 +63,10 @@ def _autograder_sessions(request: pytest.FixtureRequest):
 @pytest.fixture
 def reference(request: pytest.FixtureRequest):
     """The reference solution module of the assignment this test belongs to."""
-    return load_reference(_spec_for(request.path))
+    spec = _spec_for(request.path)
+    if spec.reference is None:
+        pytest.fail(f"{spec.name}: this released folder has no reference solution")
+    return load_reference(spec)
 
 
 @pytest.fixture
@@ -71,8 +76,11 @@ def submission(request: pytest.FixtureRequest, _autograder_sessions):
     spec = _spec_for(request.path)
     if spec.root not in sessions:
         chosen = request.config.getoption("--submission")
-        if chosen:
-            chunks = read_submission(Path(chosen), spec).chunks
+        if chosen or spec.reference is None:  # a released folder: the student's own file
+            try:
+                chunks = read_submission(Path(chosen) if chosen else spec.root, spec).chunks
+            except UnusableSubmission as bad:
+                pytest.fail(bad.message)
         else:
             source = spec.path(spec.reference).read_text(encoding="utf-8")
             chunks = [Chunk(spec.student_file, source)]
@@ -102,5 +110,7 @@ def record():
 @pytest.fixture
 def rng(request: pytest.FixtureRequest):
     """The same per-student generator grading uses (student id from --student-id)."""
+    if _spec_for(request.path).reference is None:  # released: the inputs `check` uses
+        return rng_for(PUBLIC_SEED, PUBLIC_STUDENT, request.node.name)
     student = request.config.getoption("--student-id")
     return rng_for("pytest", student, request.node.name)

@@ -9,6 +9,7 @@ nbgrader ``grade_id`` is ``answer_<problem_id>``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.course.files import ANSWER_PLACEHOLDER, ANSWER_STUB, ANSWERS_FILE, answer_cell_id
@@ -19,24 +20,56 @@ from autograder.course.submission import notebook_file
 MAX_ANSWER_CHARS = 50_000
 
 
+@dataclass(frozen=True)
+class FoundAnswers:
+    """A student's written answers, where they came from, and what a grader should know."""
+
+    answers: dict[str, str]  # problem id -> answer ("" when unanswered)
+    where: str  # the file read, or why there are no answers
+    note: str = ""  # e.g. the file was not UTF-8 and was decoded otherwise
+
+
 def extract_answers(folder: Path, spec: AssignmentSpec) -> tuple[dict[str, str], str]:
     """``({problem_id: answer}, where)``; an unanswered problem maps to ``""``.
 
     ``where`` names the file the answers came from, or says why there are none.
     """
+    found = read_answers(folder, spec)
+    return found.answers, found.where
+
+
+def read_answers(folder: Path, spec: AssignmentSpec) -> FoundAnswers:
+    """A student's answers from ``answers.md`` or else the notebook's answer cells."""
     empty = {p.id: "" for p in spec.written_problems}
     answers_md = folder / ANSWERS_FILE
     notebook = folder / notebook_file(spec)
     if answers_md.is_file() and not answers_md.is_symlink():
-        text = answers_md.read_bytes().decode("utf-8", errors="replace")
-        return {**empty, **parse_answers_md(text, spec)}, ANSWERS_FILE
+        text, note = decode_text(answers_md.read_bytes(), ANSWERS_FILE)
+        return FoundAnswers({**empty, **parse_answers_md(text, spec)}, ANSWERS_FILE, note)
     if notebook.is_file() and not notebook.is_symlink():
         try:
             cells, _ = load_cells(notebook)
         except BadNotebook as bad:
-            return empty, bad.message
-        return {**empty, **notebook_answers(cells, spec)}, notebook.name
-    return empty, f"no {ANSWERS_FILE} or {notebook.name}"
+            return FoundAnswers(empty, bad.message)
+        return FoundAnswers({**empty, **notebook_answers(cells, spec)}, notebook.name)
+    return FoundAnswers(empty, f"no {ANSWERS_FILE} or {notebook.name}")
+
+
+def decode_text(raw: bytes, name: str) -> tuple[str, str]:
+    """``(text, note)``: UTF-8 if it is, else Windows-1252/Latin-1 (what editors on
+    Windows and old Macs save), with a note saying so; never mojibake without a word."""
+    try:
+        return raw.decode("utf-8-sig"), ""
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    return text, (
+        f"{name} is not UTF-8; it was read as Latin-1 (Windows-1252): check accented "
+        "letters and symbols against the student's file"
+    )
 
 
 def parse_answers_md(text: str, spec: AssignmentSpec) -> dict[str, str]:

@@ -7,6 +7,7 @@ like git finds its repository, or take ``--course DIR``.
 
 from __future__ import annotations
 
+import difflib
 import os
 import secrets
 from dataclasses import dataclass
@@ -44,9 +45,11 @@ class Course:
         folder = self.solutions / name
         if not (folder / SPEC_FILE).is_file():
             known = sorted(p.parent.name for p in self.solutions.glob(f"*/{SPEC_FILE}"))
+            close = difflib.get_close_matches(name, known, n=1)
             raise SpecError(
-                f"no assignment {name!r} in {self.solutions} "
-                f"(available: {', '.join(known) or 'none'})"
+                f"no assignment {name!r} in {self.solutions}"
+                + (f"; did you mean {close[0]!r}?" if close else "")
+                + f" (available: {', '.join(known) or 'none'})"
             )
         return load_spec(folder)
 
@@ -65,6 +68,17 @@ class Course:
             path.write_text(secrets.token_hex(32) + "\n")
             path.chmod(0o600)
         return path.read_text().strip()
+
+
+def need_course(course: Course) -> Course:
+    """``course`` if it has a ``solutions/`` folder; else say how to point at one."""
+    if not course.solutions.is_dir():
+        raise SpecError(
+            f"{course.root} is not a course folder (no solutions/ in it or above it): run "
+            "this inside the course folder, or name it with --course DIR (before or after "
+            "the command)"
+        )
+    return course
 
 
 def find_course(start: Path | None = None) -> Course:

@@ -23,10 +23,13 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograder.course.files import ANSWER_STUB, answer_cell_id
 from autograder.course.spec import AssignmentSpec
+from autograder.course.submission import notebook_file
 from autograder.errors import UserError
+from autograder.release.student_text import notebook_intro
 
 SCHEMA_VERSION = 3
 PROBLEM_TEXT_ID = "problem_text"
+INTRO_ID = "how_to_work_here"
 CHECKS_MODULE = "autograder.author.notebook_checks"
 
 
@@ -157,7 +160,7 @@ def source_notebook(spec: AssignmentSpec, points: dict[str, float]) -> NotebookN
     Instructor-only: it holds the reference code and the hidden tests.
     """
     reference = spec.path(spec.reference).read_text(encoding="utf-8")
-    cells = []
+    cells = [_locked_markdown(notebook_intro(spec, notebook_file(spec)), INTRO_ID)]
     if spec.problem_text:
         text = spec.path(spec.problem_text).read_text(encoding="utf-8")
         cells.append(_locked_markdown(text, PROBLEM_TEXT_ID))

@@ -27,6 +27,7 @@ from autograder.release.notebook import (
     source_notebook,
     student_notebook,
 )
+from autograder.release.student_text import readme_header, with_header
 from autograder.runner.one_submission import GradingContext, grade_submission
 
 BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
@@ -143,15 +144,23 @@ def _problems(
 def _unclean(result: SubmissionResult, who: str) -> list[str]:
     if result.status == "ok" and not result.message:
         return []
-    return [f"  - {who} did not load cleanly ({result.status}): {result.message}"]
+    return [f"  - {who} did not load cleanly ({result.status}): {_about(who, result.message)}"]
 
 
 def _failures(result: SubmissionResult, who: str, kind: str) -> list[str]:
     return [
-        f"  - {who} fails {kind} test {t.name}: {t.output}"
+        f"  - {who} fails {kind} test {t.name}: {_about(who, t.output)}"
         for t in result.tests
         if t.outcome != "passed"
     ]
+
+
+def _about(who: str, message: str) -> str:
+    """Grading words its messages for a student ("your code does not define ..."); here
+    they are about the instructor's own files, so they name them instead."""
+    for student_words in ("your code", "Your code"):
+        message = message.replace(student_words, who)
+    return message.replace(" Keep the names of the template.", "")
 
 
 def _earned(result: SubmissionResult, who: str, advice: str) -> list[str]:
@@ -168,7 +177,8 @@ def _write_package(spec: AssignmentSpec, folder: Path, template_source: str) -> 
     (folder / PUBLIC_TESTS_DIR).mkdir(parents=True)
     files = {spec.student_file: template_source, SPEC_FILE: public_spec_text(spec)}
     if spec.problem_text:
-        files["README.md"] = spec.path(spec.problem_text).read_text(encoding="utf-8")
+        text = spec.path(spec.problem_text).read_text(encoding="utf-8")
+        files["README.md"] = with_header(text, readme_header(spec, notebook_file(spec)))
     if spec.written_problems:
         files[ANSWERS_FILE] = answers_template(spec)
     for relative in spec.public_tests:

@@ -14,8 +14,6 @@ it writes, under ``reports/<assignment>/``:
 
 from __future__ import annotations
 
-import base64
-import html
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,9 +34,9 @@ from autograder.report.item_analysis import (
     matrix_by_problem,
     matrix_by_test,
 )
+from autograder.report.page import render_html
 
 REPORT_FILE = "report.html"
-_SIMILARITY_LINK = [f'<p><a href="{SIMILARITY_PAGE}">Similar code between students</a></p>']
 TABLES_DIR = "tables"
 EXPORTS_DIR = "exports"
 NOT_ANALYSED = ("missing", "grader-error")  # no code ran: these say nothing about the items
@@ -58,6 +56,7 @@ class Report:
     exports: list[Path] = field(default_factory=list)
     students: int = 0
     notes: list[str] = field(default_factory=list)
+    summary: dict[str, float | int] = field(default_factory=dict)
 
 
 def students_table(spec: AssignmentSpec, grades: pd.DataFrame, tests: pd.DataFrame) -> pd.DataFrame:
@@ -130,6 +129,22 @@ def status_table(grades: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def class_summary(grades: pd.DataFrame) -> dict[str, float | int]:
+    """The key figures at the top of the report: how the class did, who is late or pending."""
+    percent = 100 * grades["score"] / grades["max_score"].where(grades["max_score"] > 0)
+    return {
+        "students": len(grades),
+        "max_score": float(grades["max_score"].max()),
+        "mean_score": float(grades["score"].mean()),
+        "median_score": float(grades["score"].median()),
+        "mean_percent": float(percent.mean()),
+        "median_percent": float(percent.median()),
+        "late": int(grades["late"].sum()),
+        "pending": int((grades["pending"] > 0).sum()),
+        "not_ok": int((grades["status"] != "ok").sum()),
+    }
+
+
 def histories(tests: pd.DataFrame, key: str = "history") -> dict[str, dict]:
     """Each student's recorded ``history`` dict (the first test that recorded one)."""
     found: dict[str, dict] = {}
@@ -190,17 +205,12 @@ def build_report(
         frame.to_csv(table_paths[name], index=False)
 
     max_score = float(grades["max_score"].max())
-    figures = {"distribution": plots.score_histogram(tables["students"]["percent"], spec.title)}
-    if not tables["problems"].empty:
-        figures["problems"] = plots.problem_bars(tables["problems"])
-    curves = histories(tests)
-    if curves:
-        figures["training curves"] = plots.training_curves(curves)
-    page = folder / REPORT_FILE
+    figures = _figures(spec, tables, tests)
+    summary = class_summary(grades)
+    html_path = folder / REPORT_FILE
     similarity = (folder / SIMILARITY_PAGE).is_file()  # from `autograder similarity`
-    page.write_text(
-        render_html(spec, tables, figures, notes, now, similarity=similarity), encoding="utf-8"
-    )
+    page = render_html(spec, tables, figures, notes, now, summary, similarity=similarity)
+    html_path.write_text(page, encoding="utf-8")
 
     public_results = (
         run_public_tests(
@@ -209,19 +219,7 @@ def build_report(
         if public
         else {}
     )
-    feedback_files = []
-    per_student = dict(tuple(tests.groupby("student_id")))
-    for grade in grades.itertuples(index=False):
-        row = pd.Series(grade._asdict())
-        doc = student_feedback(
-            spec,
-            row,
-            per_student.get(grade.student_id, tests.iloc[0:0]),
-            now=now,
-            public=public_results.get(grade.student_id),
-        )
-        feedback_files += write_feedback(doc, folder / grade.student_id, f"{spec.title}: feedback")
-
+    feedback_files = _write_all_feedback(spec, grades, tests, folder, now, public_results)
     exports = write_exports(
         spec,
         grades,
@@ -229,7 +227,40 @@ def build_report(
         max_score,
         folder / EXPORTS_DIR,
     )
-    return Report(page, table_paths, feedback_files, exports, len(grades), notes)
+    return Report(html_path, table_paths, feedback_files, exports, len(grades), notes, summary)
+
+
+def _figures(spec: AssignmentSpec, tables: dict, tests: pd.DataFrame) -> dict[str, bytes]:
+    figures = {"distribution": plots.score_histogram(tables["students"]["percent"], spec.title)}
+    if not tables["problems"].empty:
+        figures["problems"] = plots.problem_bars(tables["problems"])
+    curves = histories(tests)
+    if curves:
+        figures["training curves"] = plots.training_curves(curves)
+    return figures
+
+
+def _write_all_feedback(
+    spec: AssignmentSpec,
+    grades: pd.DataFrame,
+    tests: pd.DataFrame,
+    folder: Path,
+    now: datetime,
+    public_results: dict,
+) -> list[Path]:
+    """Every student's feedback.md and feedback.html, in ``folder/<student_id>/``."""
+    written = []
+    per_student = dict(tuple(tests.groupby("student_id")))
+    for grade in grades.itertuples(index=False):
+        doc = student_feedback(
+            spec,
+            pd.Series(grade._asdict()),
+            per_student.get(grade.student_id, tests.iloc[0:0]),
+            now=now,
+            public=public_results.get(grade.student_id),
+        )
+        written += write_feedback(doc, folder / grade.student_id, f"{spec.title}: feedback")
+    return written
 
 
 def _notes(grades: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
@@ -253,123 +284,3 @@ def _notes(grades: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
             "their scores so far count them as zero."
         )
     return notes
-
-
-# --------------------------------------------------------------------------- HTML
-
-_CSS = """
-body{font-family:system-ui,sans-serif;margin:2em auto;max-width:84em;padding:0 1em}
-h1{margin-bottom:.2em}.meta{color:#555}
-table{border-collapse:collapse;margin:.6em 0 1.4em;font-size:.9em}
-th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
-th{background:#f0f3f7}.num{text-align:right;font-variant-numeric:tabular-nums}
-td{max-width:40em;white-space:pre-wrap;word-break:break-word}.wide{overflow-x:auto}
-img{max-width:100%;display:block;margin:.6em 0}
-.note{background:#fff8e1;border-left:4px solid #f0b400;padding:.4em .8em}
-.explain{color:#444;max-width:60em}
-"""
-
-_EXPLAIN = {
-    "item_analysis_tests": (
-        "Difficulty is the share of students passing the test. Discrimination is the "
-        "point-biserial correlation of the test with the rest of the score (total less this "
-        "test): near 0 the test does not separate stronger from weaker work, negative means "
-        "it favours weaker work (check it). It is empty (NaN) when the test or the rest of "
-        "the score is the same for everyone."
-    ),
-    "item_analysis_problems": (
-        "The same per problem: difficulty is the mean share of the problem's points earned."
-    ),
-    "common_failures": (
-        "Tests failed by most students. Messages hold each student's own numbers; the one "
-        "shown is typical of the largest group of messages that differ only in numbers."
-    ),
-}
-_TITLES = {
-    "status": "Status",
-    "problems": "Problems",
-    "item_analysis_tests": "Item analysis: tests",
-    "item_analysis_problems": "Item analysis: problems",
-    "common_failures": "What the class got wrong",
-    "students": "Gradebook",
-}
-
-
-def _img(name: str, png: bytes) -> str:
-    data = base64.b64encode(png).decode("ascii")
-    return f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">'
-
-
-def _table(frame: pd.DataFrame) -> str:
-    """A table with every cell escaped, numbers right-aligned and line breaks kept."""
-    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
-    numeric -= {c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])}
-    head = "".join(
-        f"<th{' class=num' if c in numeric else ''}>{html.escape(str(c))}</th>"
-        for c in frame.columns
-    )
-    rows = []
-    for values in frame.itertuples(index=False):
-        cells = "".join(
-            f"<td{' class=num' if c in numeric else ''}>{html.escape(_cell(v))}</td>"
-            for c, v in zip(frame.columns, values, strict=True)
-        )
-        rows.append(f"<tr>{cells}</tr>")
-    return (
-        f'<div class="wide"><table><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
-
-
-def _cell(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "—"
-    if isinstance(value, pd.Timestamp):
-        return f"{value:%Y-%m-%d %H:%M}"
-    if isinstance(value, float):
-        return f"{value:.3g}"
-    return str(value)
-
-
-def render_html(
-    spec: AssignmentSpec,
-    tables: dict[str, pd.DataFrame],
-    figures: dict[str, bytes],
-    notes: list[str],
-    now: datetime,
-    similarity: bool = False,
-) -> str:
-    """The report page: every table escaped, every figure embedded."""
-    due = f"due {spec.due:%Y-%m-%d %H:%M %Z}" if spec.due else "no due date"
-    parts = [
-        f"<h1>{html.escape(spec.title)}</h1>",
-        f'<p class="meta">{html.escape(spec.name)} · {html.escape(due)} · '
-        f"{len(tables['students'])} students · attempts policy: {html.escape(spec.attempts)} · "
-        f"generated {now:%Y-%m-%d %H:%M %Z}</p>",
-        *(f'<p class="note">{html.escape(n)}</p>' for n in notes),
-        *(_SIMILARITY_LINK if similarity else []),
-        "<h2>Scores</h2>",
-        _img("score distribution", figures["distribution"]),
-    ]
-    for name in (
-        "status",
-        "problems",
-        "item_analysis_tests",
-        "item_analysis_problems",
-        "common_failures",
-    ):
-        parts.append(f"<h2>{_TITLES[name]}</h2>")
-        if name in _EXPLAIN:
-            parts.append(f'<p class="explain">{html.escape(_EXPLAIN[name])}</p>')
-        if name == "problems" and "problems" in figures:
-            parts.append(_img("per problem", figures["problems"]))
-        frame = tables[name]
-        parts.append(_table(frame) if not frame.empty else "<p>Nothing to show.</p>")
-    if "training curves" in figures:
-        parts += ["<h2>Training curves</h2>", _img("training curves", figures["training curves"])]
-    parts += [f"<h2>{_TITLES['students']}</h2>", _table(tables["students"])]
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(spec.title)}: report</title><style>{_CSS}</style></head>\n"
-        "<body>\n" + "\n".join(parts) + "\n</body></html>\n"
-    )

@@ -29,6 +29,7 @@ import pandas as pd
 from autograder.check.public import public_context
 from autograder.course.results import SubmissionResult
 from autograder.course.spec import AssignmentSpec
+from autograder.pages import page
 from autograder.runner.one_submission import grade_submission
 
 DETAILS_LATER = ("after_due_date", "after_published")
@@ -55,6 +56,18 @@ class Doc:
     def bullets(self, items: Sequence[str]) -> None:
         self.blocks.append(("ul", list(items)))
 
+    def headline(self, text: str, good: bool) -> None:
+        """The one line to read first, green when all is well, red when not."""
+        self.blocks.append(("headline", text, good))
+
+    def failure(self, title: str, message: str, *, code: bool = True) -> None:
+        """A failed test: its name, then its message (in a code block if ``code``)."""
+        self.blocks.append(("failure", title, message, code))
+
+    def folded(self, summary: str, items: Sequence[str]) -> None:
+        """A list shown folded in HTML (``<details>``), as a plain list in markdown."""
+        self.blocks.append(("details", summary, list(items)))
+
     def markdown(self) -> str:
         out = []
         for block in self.blocks:
@@ -69,44 +82,60 @@ class Doc:
                 out[-1] += "\n|" + "---|" * len(header)
                 out[-1] += "".join("\n| " + " | ".join(_md(c) for c in row) + " |" for row in rows)
             elif kind == "code":
-                fence = "`" * max(3, _longest_backtick_run(block[1]) + 1)
-                out.append(f"{fence}text\n{block[1].rstrip()}\n{fence}")
+                out.append(_fenced(block[1]))
             elif kind == "ul":
                 out.append("\n".join(f"- {_md(item)}" for item in block[1]))
+            elif kind == "headline":
+                out.append(f"**{_md(block[1])}**")
+            elif kind == "failure":
+                out.append(f"### FAIL {_md(block[1])}")
+                out.append(_fenced(block[2]) if block[3] else _md(block[2]))
+            elif kind == "details":
+                out.append(f"{_md(block[1])}:\n\n" + "\n".join(f"- {_md(i)}" for i in block[2]))
         return "\n\n".join(out) + "\n"
 
     def html(self, title: str) -> str:
-        body = []
-        for block in self.blocks:
-            kind = block[0]
-            if kind == "h":
-                body.append(f"<h{block[1]}>{html.escape(block[2])}</h{block[1]}>")
-            elif kind == "p":
-                body.append(f"<p>{html.escape(block[1])}</p>")
-            elif kind == "table":
-                head = "".join(f"<th>{html.escape(h)}</th>" for h in block[1])
-                rows = "".join(
-                    "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                    for row in block[2]
-                )
-                body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-            elif kind == "code":
-                body.append(f"<pre><code>{html.escape(block[1].rstrip())}</code></pre>")
-            elif kind == "ul":
-                items = "".join(f"<li>{html.escape(i)}</li>" for i in block[1])
-                body.append(f"<ul>{items}</ul>")
-        return (
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>"
-            "<body>\n" + "\n".join(body) + "\n</body></html>\n"
+        """The page, in the shared stylesheet; every text escaped."""
+        return page(title, "\n".join(_html_block(block) for block in self.blocks))
+
+
+def _html_block(block: tuple) -> str:
+    kind, esc = block[0], html.escape
+    if kind == "h":
+        return f"<h{block[1]}>{esc(block[2])}</h{block[1]}>"
+    if kind == "p":
+        return f"<p>{esc(block[1])}</p>"
+    if kind == "table":
+        head = "".join(f"<th>{esc(h)}</th>" for h in block[1])
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in block[2]
         )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    if kind == "code":
+        return f"<pre><code>{esc(block[1].rstrip())}</code></pre>"
+    if kind == "ul":
+        return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in block[1]) + "</ul>"
+    if kind == "headline":
+        return f'<p class="headline {"pass" if block[2] else "fail"}">{esc(block[1])}</p>'
+    if kind == "failure":
+        body = (
+            f"<pre><code>{esc(block[2].rstrip())}</code></pre>"
+            if block[3]
+            else (f"<p>{esc(block[2])}</p>")
+        )
+        badge = '<span class="badge fail">FAIL</span>'
+        return f'<div class="failure"><h3>{badge} {esc(block[1])}</h3>{body}</div>'
+    if kind == "details":
+        items = "".join(f'<li><span class="badge pass">PASS</span> {esc(i)}</li>' for i in block[2])
+        return f"<details><summary>{esc(block[1])}</summary><ul>{items}</ul></details>"
+    raise ValueError(f"unknown block kind {kind!r}")
 
 
-_CSS = (
-    "body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
-    "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em}"
-    "pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap}"
-)
+def _fenced(text: str) -> str:
+    fence = "`" * max(3, _longest_backtick_run(text) + 1)
+    return f"{fence}text\n{text.rstrip()}\n{fence}"
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
 
 
@@ -142,15 +171,52 @@ def student_feedback(
     ``grade`` is the student's row of ``Gradebook.grades``, ``tests`` their test rows
     (``Gradebook.tests``), ``public`` their public tests' result if those were run.
     """
-    reveal = reveal_time(spec)
-    details_open = reveal is not None and now >= reveal
+    auto = tests[~tests["outcome"].isin(("pending", "graded"))]
+    shown = auto[auto["visibility"] != "hidden"]
+    failing = shown[shown["outcome"] == "failed"]
+    passed = shown[shown["outcome"] == "passed"]
     doc = Doc()
     doc.heading(1, f"Feedback: {spec.title}")
-    doc.bullets(_summary_lines(grade))
+    all_well = grade["status"] == "ok" and failing.empty
+    doc.headline(_headline(grade, len(passed), len(shown)), all_well)
     if grade["status"] != "ok" and isinstance(grade["message"], str) and grade["message"]:
         doc.heading(2, "What went wrong")
         doc.code(grade["message"])
+    _failures(doc, spec, failing, now)
+    doc.bullets(_summary_lines(grade))
+    _problem_scores(doc, spec, tests)
+    if not passed.empty:
+        doc.folded(f"Tests passed ({len(passed)})", list(passed["name"]))
+    hidden = auto[auto["visibility"] == "hidden"]
+    if not hidden.empty:
+        doc.para(
+            f"{len(hidden)} more test(s) are not shown; they count in the scores above "
+            f"({_points(hidden['score'].sum())} of {_points(hidden['max_score'].sum())} points)."
+        )
+    _written(doc, tests[tests["outcome"].isin(("pending", "graded"))])
+    if public is not None:
+        _public_tests(doc, public)
+    return doc
 
+
+def _failures(doc: Doc, spec: AssignmentSpec, failing: pd.DataFrame, now: datetime) -> None:
+    """Each failing test with its message, or a note that the details come later."""
+    if failing.empty:
+        return
+    reveal = reveal_time(spec)
+    details_open = reveal is not None and now >= reveal
+    doc.heading(2, "Tests that failed")
+    for test in failing.itertuples(index=False):
+        title = f"{test.name} ({test.problem}, {_points(test.max_score)} pt)"
+        if test.visibility in DETAILS_LATER and not details_open:
+            later = "Failed. The details of this test are shown after the due date"
+            when = f" ({reveal:%Y-%m-%d %H:%M %Z})." if reveal else "."
+            doc.failure(title, later + when, code=False)
+        else:
+            doc.failure(title, test.message or "failed")
+
+
+def _problem_scores(doc: Doc, spec: AssignmentSpec, tests: pd.DataFrame) -> None:
     doc.heading(2, "Score per problem")
     rows = []
     for problem in spec.problems:
@@ -162,61 +228,50 @@ def student_feedback(
         rows.append([problem.title, score, _points(mine["max_score"].sum())])
     doc.table(["Problem", "Score", "Points"], rows)
 
-    auto = tests[~tests["outcome"].isin(("pending", "graded"))]
-    shown = auto[auto["visibility"] != "hidden"]
-    failing = shown[shown["outcome"] == "failed"]
-    if not failing.empty:
-        doc.heading(2, "Tests that failed")
-        for test in failing.itertuples(index=False):
-            doc.heading(3, f"{test.name} ({test.problem}, {_points(test.max_score)} pt)")
-            if test.visibility in DETAILS_LATER and not details_open:
-                doc.para(
-                    "Failed. The details of this test are shown after the due date"
-                    + (f" ({reveal:%Y-%m-%d %H:%M %Z})." if reveal else ".")
-                )
-            else:
-                doc.code(test.message or "failed")
-    passed = shown[shown["outcome"] == "passed"]
-    if not passed.empty:
-        doc.heading(2, "Tests passed")
-        doc.bullets(list(passed["name"]))
-    hidden = auto[auto["visibility"] == "hidden"]
-    if not hidden.empty:
-        doc.para(
-            f"{len(hidden)} more test(s) are not shown; they count in the scores above "
-            f"({_points(hidden['score'].sum())} of {_points(hidden['max_score'].sum())} points)."
-        )
 
-    written = tests[tests["outcome"].isin(("pending", "graded"))]
-    if not written.empty:
-        doc.heading(2, "Written answers")
-        doc.bullets(
-            [
-                f"{w.name}: "
-                + (
-                    "pending, not graded yet"
-                    if w.outcome == "pending"
-                    else f"{_points(w.score)} / {_points(w.max_score)}"
-                    + (f" — {w.message}" if w.message else "")
-                )
-                for w in written.itertuples(index=False)
-            ]
-        )
+def _written(doc: Doc, written: pd.DataFrame) -> None:
+    if written.empty:
+        return
+    doc.heading(2, "Written answers")
+    doc.bullets(
+        [
+            f"{w.name}: "
+            + (
+                "pending, not graded yet"
+                if w.outcome == "pending"
+                else f"{_points(w.score)} / {_points(w.max_score)}"
+                + (f" — {w.message}" if w.message else "")
+            )
+            for w in written.itertuples(index=False)
+        ]
+    )
 
-    if public is not None:
-        doc.heading(2, "Public tests (what autograder check shows you)")
-        passed_count = sum(t.outcome == "passed" for t in public.tests)
-        doc.para(f"{passed_count} of {len(public.tests)} passed.")
-        lines = []
-        for test in public.tests:
-            mark = "PASS" if test.outcome == "passed" else "FAIL"
-            lines.append(f"{mark} {test.name}")
-            if test.outcome != "passed":
-                lines += ["    " + line for line in test.output.splitlines()[:20]]
-        if public.message:
-            lines += ["", public.message]
-        doc.code("\n".join(lines))
-    return doc
+
+def _public_tests(doc: Doc, public: SubmissionResult) -> None:
+    doc.heading(2, "Public tests (what autograder check shows you)")
+    passed_count = sum(t.outcome == "passed" for t in public.tests)
+    doc.para(f"{passed_count} of {len(public.tests)} passed.")
+    lines = []
+    for test in public.tests:
+        mark = "PASS" if test.outcome == "passed" else "FAIL"
+        lines.append(f"{mark} {test.name}")
+        if test.outcome != "passed":
+            lines += ["    " + line for line in test.output.splitlines()[:20]]
+    if public.message:
+        lines += ["", public.message]
+    doc.code("\n".join(lines))
+
+
+def _headline(grade: pd.Series, passed: int, shown: int) -> str:
+    """Score first, then how many of the tests shown passed, and "late" if it was."""
+    text = f"Score {_points(grade['score'])} / {_points(grade['max_score'])}"
+    if shown:
+        text += f" · {passed} of {shown} tests shown passed"
+    if grade.get("days_late", 0) and grade["days_late"] > 0:
+        text += f" · late ({int(grade['days_late'])} day(s))"
+    if grade["status"] != "ok":
+        text += f" · status {grade['status']}"
+    return text
 
 
 def _summary_lines(grade: pd.Series) -> list[str]:

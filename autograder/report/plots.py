@@ -17,6 +17,11 @@ from matplotlib.ticker import MaxNLocator
 DPI = 100
 
 
+def _legend_outside(ax, **kwargs) -> None:
+    """The legend right of the axes, where it can never cover a bar or a line."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, **kwargs)
+
+
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
@@ -25,6 +30,11 @@ def _png(fig: Figure) -> bytes:
 
 def score_histogram(percent: pd.Series, title: str) -> bytes:
     """Distribution of final scores in percent, in 10-point bins, with the mean marked."""
+    return _png(histogram_figure(percent, title))
+
+
+def histogram_figure(percent: pd.Series, title: str) -> Figure:
+    """The figure of :func:`score_histogram`."""
     fig = Figure(figsize=(7, 3.5))
     ax = fig.add_subplot()
     values = percent.dropna().to_numpy(dtype=float)
@@ -33,17 +43,22 @@ def score_histogram(percent: pd.Series, title: str) -> bytes:
         ax.axvline(
             values.mean(), color="#C44E52", linestyle="--", label=f"mean {values.mean():.1f}%"
         )
-        ax.legend(loc="upper left")
+        _legend_outside(ax)
     ax.set_xlim(0, 100)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("final score (%)")
     ax.set_ylabel("students")
     ax.set_title(f"{title}: score distribution")
-    return _png(fig)
+    return fig
 
 
 def problem_bars(problems: pd.DataFrame) -> bytes:
     """Mean score (% of points) and full-marks rate per problem, side by side."""
+    return _png(problem_figure(problems))
+
+
+def problem_figure(problems: pd.DataFrame) -> Figure:
+    """The figure of :func:`problem_bars`."""
     fig = Figure(figsize=(7, 3.5))
     ax = fig.add_subplot()
     x = np.arange(len(problems))
@@ -51,12 +66,12 @@ def problem_bars(problems: pd.DataFrame) -> bytes:
     ax.bar(
         x + 0.2, problems["full_marks_percent"], width=0.4, label="full marks %", color="#55A868"
     )
-    ax.set_xticks(x, problems["problem"], rotation=20, ha="right")
+    ax.set_xticks(x, problems["problem"], rotation=35, ha="right")
     ax.set_ylim(0, 105)
     ax.set_ylabel("%")
     ax.set_title("Per problem")
-    ax.legend(loc="lower right")
-    return _png(fig)
+    _legend_outside(ax)
+    return fig
 
 
 def training_curves(histories: Mapping[str, Mapping[str, list]]) -> bytes:
@@ -88,7 +103,7 @@ def training_curves(histories: Mapping[str, Mapping[str, list]]) -> bytes:
         ax.set_ylabel(name)
         ax.set_title(f"{name}: training (solid) and validation (dashed)")
     if len(histories) <= 12:
-        acc_ax.legend(fontsize="small", loc="lower right")
+        _legend_outside(acc_ax, fontsize="small")
     return _png(fig)
 
 

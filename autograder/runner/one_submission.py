@@ -28,6 +28,10 @@ from autograder.sandbox.session import Launcher, LoadReport, Session
 from autograder.sandbox.zygote_launcher import default_launcher
 
 MAX_PRINTED = 10_000  # characters of student output kept in results.json
+# Public tests draw the same random inputs for everyone, wherever they run (`autograder
+# check`, plain pytest in the student's folder, the feedback): secret and id are fixed.
+PUBLIC_SEED = "public-check"
+PUBLIC_STUDENT = "student"
 
 
 @dataclass(frozen=True)

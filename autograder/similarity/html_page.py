@@ -12,6 +12,7 @@ import html
 from datetime import datetime
 
 from autograder.course.spec import AssignmentSpec
+from autograder.pages import page
 from autograder.similarity.compare import Comparison
 from autograder.similarity.documents import Document
 from autograder.similarity.normalize import MODULE_CODE
@@ -35,11 +36,7 @@ def render_page(comparison: Comparison, spec: AssignmentSpec, now: datetime) -> 
     ]
     for rank, pair in enumerate(shown, 1):
         parts.append(_side_by_side(comparison, pair, rank))
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{_e(spec.title)}: similarity</title><style>{_CSS}</style></head>\n"
-        "<body>\n" + "\n".join(parts) + "\n</body></html>\n"
-    )
+    return page(f"{spec.title}: similarity", "\n".join(parts))
 
 
 def _e(text: object) -> str:
@@ -163,25 +160,3 @@ def _listing(doc: Document, colours: dict[int, int], ignored: frozenset[int]) ->
             out.append(f'<div class="chunk">{len(lines) - MAX_LINES:,} more lines not shown</div>')
     out.append("</div>")
     return "".join(out)
-
-
-_CSS = """
-body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.6em; }
-.meta { color: #444; margin: .2em 0; } .note { color: #8a4b00; margin: .2em 0; }
-table { border-collapse: collapse; } td, th { padding: .2em .6em; border-bottom: 1px solid #ddd; }
-th { text-align: left; background: #f4f4f4; } td.num { text-align: right; white-space: nowrap; }
-.bar { display: inline-block; height: .7em; background: #c0392b; margin-right: .4em; }
-.sbs { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
-.file { min-width: 0; border: 1px solid #ccc; }
-.file h3 { margin: 0; padding: .3em .6em; background: #f4f4f4; font-size: 1em; }
-.chunk { padding: .2em .6em; color: #666; font-size: .85em; border-top: 1px solid #eee; }
-pre { margin: 0; padding: .2em 0; font: 12px/1.35 ui-monospace, monospace; overflow-x: auto; }
-pre span { display: block; white-space: pre; padding-right: .6em; }
-pre i { color: #999; font-style: normal; user-select: none; }
-.legend span { padding: .1em .4em; border-radius: 3px; margin-right: .3em; }
-.shared { background: #ececec; color: #777; }
-.c0 { background: #ffd6d6; } .c1 { background: #d6e9ff; } .c2 { background: #d9f5d0; }
-.c3 { background: #fff0bf; } .c4 { background: #ecd9ff; } .c5 { background: #ffe0c7; }
-.c6 { background: #cff3f0; } .c7 { background: #f7d4ec; }
-"""

@@ -89,9 +89,10 @@ def test_late_penalty_applies_from_the_submission_time_on_both_sides_of_the_dead
     assert grades["late"].to_dict() == {
         "cutoff": True, "day1": True, "day2": True, "early": False, "ext": False, "grace": False
     }  # fmt: skip
-    # grades.csv keeps its meaning: the raw score, one row per student
-    table = pd.read_csv(toy_course.reports / "toy" / "grades.csv")
-    assert set(table["score"]) == {raw}
+    # grades.csv names both, as the gradebook does: raw_score, and score after the penalty
+    table = pd.read_csv(toy_course.reports / "toy" / "grades.csv").set_index("student_id")
+    assert set(table["raw_score"]) == {raw}
+    assert table["score"].to_dict() == pytest.approx(grades["score"].to_dict())
 
 
 def test_latest_policy_grades_the_top_folder_and_keeps_every_time(toy_course):

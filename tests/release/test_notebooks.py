@@ -60,7 +60,12 @@ def test_released_notebook_has_nbgrader_cells_and_no_hidden_material(released):
     assert meta["test_double"]["grade"] and meta["test_double"]["locked"]
     assert meta["test_double"]["points"] == 4  # the hidden tests' points of problem "double"
     assert meta["answer_essay"]["grade"] and meta["answer_essay"]["solution"]
-    assert nb.cells[0].cell_type == "markdown" and "Double a vector" in nb.cells[0].source
+    # the first cell tells a notebook student to hand in the notebook, not the script
+    assert (
+        nb.cells[0].cell_type == "markdown"
+        and "Hand in this notebook, `toy.ipynb`**, not `toy.py`" in nb.cells[0].source
+    )
+    assert nb.cells[1].cell_type == "markdown" and "Double a vector" in nb.cells[1].source
     assert all(m["schema_version"] == 3 for m in meta.values())
     text = released.read_text()
     for secret in ("HIDDEN TESTS", "test_double_random", "np.sqrt(np.sum", "reference_module"):
@@ -167,10 +172,10 @@ def test_a_cell_that_kills_the_process_is_skipped(grade, released):
 def test_magics_and_shell_lines_are_handled_not_run(grade, released, tmp_path):
     marker = tmp_path / "pwned"
     cells = [
-        (1, "%matplotlib inline\n%load_ext autoreload\n"),
-        (2, f"!touch {marker}\nfiles = !ls\n%pip install numpy\n"),
-        (3, "%time warm = double([1.0])\n"),
-        (4, "%%time\ncheck = norm([3.0, 4.0])\n"),
+        (2, "%matplotlib inline\n%load_ext autoreload\n"),
+        (3, f"!touch {marker}\nfiles = !ls\n%pip install numpy\n"),
+        (4, "%time warm = double([1.0])\n"),
+        (5, "%%time\ncheck = norm([3.0, 4.0])\n"),
     ]
     nb = answered(released, {"double": DOUBLE, "norm": NORM}, extra=cells)
     result = grade(nb)
