@@ -21,6 +21,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from autograder.author.markers import holds_solution, solution_regions, without_markers
 from autograder.course.files import ANSWER_STUB, answer_cell_id
 from autograder.course.spec import AssignmentSpec
 from autograder.errors import UserError
@@ -58,6 +59,7 @@ def split_reference(source: str, filename: str = "reference") -> list[CodePiece]
         tree = ast.parse(source, filename=filename)
     except SyntaxError as exc:
         raise NotebookBuildError(f"{filename}:{exc.lineno}: {exc.msg}") from None
+    regions = solution_regions(source, filename)
     lines = source.splitlines(keepends=True)
     pieces: list[CodePiece] = []
     pending: list[str] = []
@@ -66,14 +68,15 @@ def split_reference(source: str, filename: str = "reference") -> list[CodePiece]
         end = _block_end(lines, node)
         text = "".join(lines[cursor:end])
         cursor = end
-        if _holds_solution(lines, node) and isinstance(
+        solution = holds_solution(regions, node.lineno, end)
+        if solution and isinstance(
             node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
         ):
             if pending:
                 pieces.append(_setup(pending, len(pieces)))
                 pending = []
             pieces.append(CodePiece("solution", node.name, text.strip("\n") + "\n"))
-        elif _holds_solution(lines, node):
+        elif solution:
             raise NotebookBuildError(
                 f"{filename}:{node.lineno}: a solution region must sit inside a top-level "
                 "function or class so that it can become a notebook solution cell"
@@ -102,11 +105,6 @@ def _block_end(lines: list[str], node: ast.stmt) -> int:
             break
         probe += 1
     return end
-
-
-def _holds_solution(lines: list[str], node: ast.stmt) -> bool:
-    end = _block_end(lines, node)
-    return any("BEGIN SOLUTION" in line for line in lines[node.lineno - 1 : end])
 
 
 def _setup(texts: list[str], index: int) -> CodePiece:
@@ -168,7 +166,7 @@ def source_notebook(spec: AssignmentSpec, points: dict[str, float]) -> NotebookN
             cells.append(_cell(new_code_cell(piece.source), piece.name, locked=True))
     public = [tests_by_problem(spec.path(p)) for p in spec.public_tests]
     hidden = [tests_by_problem(spec.path(p)) for p in spec.hidden_tests]
-    stripped_reference = _without_markers(reference)
+    stripped_reference = without_markers(reference)
     for problem in spec.problems:
         if problem.written:
             continue
@@ -234,15 +232,6 @@ def _test_cell_source(
         parts.append(f"run_checks(globals(), [{', '.join(hidden_names)}], reference=_reference)")
         parts.append("### END HIDDEN TESTS")
     return "\n\n".join(p for p in parts if p.strip()) + "\n"
-
-
-def _without_markers(source: str) -> str:
-    """The reference without its marker comments (they would confuse ClearSolutions)."""
-    return "".join(
-        line
-        for line in source.splitlines(keepends=True)
-        if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line
-    )
 
 
 def _locked_markdown(text: str, grade_id: str) -> NotebookNode:
@@ -319,7 +308,7 @@ def filled_notebook(student: NotebookNode, source: NotebookNode) -> NotebookNode
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and cell.cell_type == "code":
-            cell.source = _without_markers(answers[meta["grade_id"]])
+            cell.source = without_markers(answers[meta["grade_id"]])
         elif meta.get("solution"):
             cell.source = "An answer written by the reference student."
     return nb
