@@ -2,9 +2,11 @@
 
 Installed as a pytest plugin (entry point ``pytest11``). Inside an assignment folder,
 ``pytest solutions/softmax/tests`` runs every hidden test against the reference solution;
-``--submission PATH`` runs them against a student's file instead. Either way the code
-under test runs in a worker process through the same proxy as in grading, so what passes
-here passes in ``autograder grade``.
+``--submission PATH`` runs them against a student's folder instead. Either way the code
+under test runs in a worker process through the same proxy as in grading, the ``rng``
+inputs are the ones grading gives that student's attempt (same course secret, student id
+and attempt label; see ``seeding``), ``assert_close`` uses the spec's ``[tolerance]``, and
+a marker the grader would refuse fails the run here too.
 """
 
 from __future__ import annotations
@@ -16,22 +18,35 @@ from pathlib import Path
 import pytest
 
 from autograder.author.collector import load_reference
+from autograder.author.compare import default_tolerance
+from autograder.author.markers import solution_names
+from autograder.author.marks import check_names
 from autograder.author.recording import Recorder
-from autograder.course.spec import SPEC_FILE, AssignmentSpec, load_spec
+from autograder.author.seeding import PUBLIC_SECRET, PUBLIC_STUDENT, rng_for
+from autograder.course.attempts import Attempt, submission_time
+from autograder.course.paths import Course, course_paths
+from autograder.course.spec import SPEC_FILE, AssignmentSpec, SpecError, load_spec
 from autograder.course.submission import read_submission
-from autograder.runner.one_submission import course_paths, rng_for
+from autograder.course.timestamps import ATTEMPTS_DIR
 from autograder.sandbox.proxy import CallLog, SubmissionProxy
 from autograder.sandbox.session import Chunk, Session
 from autograder.sandbox.zygote_launcher import default_launcher
 
+REFERENCE_STUDENT = "reference"
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
+    group = parser.getgroup("autograder")
+    group.addoption(
         "--submission",
         default=None,
         help="autograder: run hidden tests against this student folder instead of the reference",
     )
-    parser.addoption("--student-id", default="reference", help="autograder: id that seeds `rng`")
+    group.addoption(
+        "--student-id",
+        default=None,
+        help="autograder: the student id that seeds `rng` (default: the submission folder's name)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -40,15 +55,58 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "visibility(v): Gradescope visibility of a test's result")
 
 
-def _spec_for(path: Path) -> AssignmentSpec:
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse, as grading does, a marker the grader does not know (``point`` for ``points``)."""
+    for item in items:
+        if find_spec(item.path) is not None:
+            try:
+                check_names([list(item.iter_markers())], item.nodeid)
+            except SpecError as error:
+                raise pytest.UsageError(str(error)) from None
+
+
+def find_spec(path: Path) -> AssignmentSpec | None:
+    """The spec of the assignment folder holding ``path``, if there is one."""
     for folder in Path(path).resolve().parents:
         if (folder / SPEC_FILE).is_file():
             return load_spec(folder)
-    raise pytest.UsageError(f"{path} is not inside an assignment folder (no {SPEC_FILE} above it)")
+    return None
+
+
+def _spec_for(request: pytest.FixtureRequest) -> AssignmentSpec:
+    spec = find_spec(request.path)
+    if spec is None:
+        raise pytest.UsageError(f"{request.path} is not inside an assignment folder")
+    return spec
+
+
+def seed_of(config: pytest.Config, spec: AssignmentSpec) -> tuple[str, str]:
+    """(student id, attempt label) as grading would use them for ``--submission``."""
+    chosen = config.getoption("--submission")
+    student = config.getoption("--student-id")
+    if not chosen:
+        return student or REFERENCE_STUDENT, ""
+    folder = Path(chosen).resolve()
+    if student is None:
+        inside_attempts = folder.parent.name == ATTEMPTS_DIR
+        student = folder.parents[1].name if inside_attempts else folder.name
+    when, source = submission_time(folder, spec)
+    return student, Attempt(folder, when, source, latest=True).label
+
+
+@pytest.fixture(autouse=True)
+def _autograder_tolerance(request: pytest.FixtureRequest):
+    """``assert_close`` defaults to the ``[tolerance]`` of the test's assignment."""
+    spec = find_spec(request.path)
+    if spec is None:
+        yield
+        return
+    with default_tolerance(spec.tolerance.rtol, spec.tolerance.atol):
+        yield
 
 
 @pytest.fixture(scope="session")
-def _autograder_sessions(request: pytest.FixtureRequest):
+def _autograder_sessions():
     """One worker per assignment for the whole pytest run."""
     sessions: dict[Path, Session] = {}
     scratch = Path(tempfile.mkdtemp(prefix="autograder-pytest-"))
@@ -61,20 +119,21 @@ def _autograder_sessions(request: pytest.FixtureRequest):
 @pytest.fixture
 def reference(request: pytest.FixtureRequest):
     """The reference solution module of the assignment this test belongs to."""
-    return load_reference(_spec_for(request.path))
+    return load_reference(_spec_for(request))
 
 
 @pytest.fixture
 def submission(request: pytest.FixtureRequest, _autograder_sessions):
     """The code under test (reference by default), running in a worker process."""
     sessions, scratch = _autograder_sessions
-    spec = _spec_for(request.path)
+    spec = _spec_for(request)
     if spec.root not in sessions:
+        source = spec.path(spec.reference).read_text(encoding="utf-8")
         chosen = request.config.getoption("--submission")
         if chosen:
-            chunks = read_submission(Path(chosen), spec).chunks
+            names = solution_names(source, spec.reference)
+            chunks = read_submission(Path(chosen), spec, names).chunks
         else:
-            source = spec.path(spec.reference).read_text(encoding="utf-8")
             chunks = [Chunk(spec.student_file, source)]
         session = Session(
             default_launcher(spec.limits, course_paths(spec)),
@@ -101,6 +160,14 @@ def record():
 
 @pytest.fixture
 def rng(request: pytest.FixtureRequest):
-    """The same per-student generator grading uses (student id from --student-id)."""
-    student = request.config.getoption("--student-id")
-    return rng_for("pytest", student, request.node.name)
+    """The generator grading gives this test for the same student and attempt; for public
+    tests, the one ``autograder check`` gives every student."""
+    spec = _spec_for(request)
+    node = request.node
+    name = f"{node.cls.__name__}::{node.name}" if node.cls is not None else node.name
+    public = {spec.path(p).resolve() for p in spec.public_tests}
+    if spec.reference is None or Path(request.path).resolve() in public:
+        return rng_for(PUBLIC_SECRET, PUBLIC_STUDENT, name)
+    student, attempt = seed_of(request.config, spec)
+    secret = Course(spec.root.resolve().parents[1]).secret()
+    return rng_for(secret, student, name, attempt)

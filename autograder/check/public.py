@@ -11,13 +11,12 @@ import tempfile
 from pathlib import Path
 
 from autograder.author.collector import load_suite
+from autograder.author.seeding import PUBLIC_SECRET, PUBLIC_STUDENT
 from autograder.course.paths import Course
 from autograder.course.results import SubmissionResult
 from autograder.course.spec import SPEC_FILE, AssignmentSpec, SpecError, load_spec
 from autograder.course.submission import notebook_file
 from autograder.runner.one_submission import GradingContext, grade_submission
-
-PUBLIC_SEED = "public-check"
 
 
 def find_public_spec(name: str, path: Path, course: Course) -> AssignmentSpec:
@@ -38,17 +37,17 @@ def find_public_spec(name: str, path: Path, course: Course) -> AssignmentSpec:
 
 def public_context(spec: AssignmentSpec) -> GradingContext:
     """Grading with the public tests and the fixed seed every student's check uses."""
-    return GradingContext(load_suite(spec, "public"), PUBLIC_SEED)
+    return GradingContext(load_suite(spec, "public"), PUBLIC_SECRET)
 
 
 def run_check(spec: AssignmentSpec, path: Path) -> SubmissionResult:
     """Grade ``path`` (the student's file, or the folder holding it) on the public tests."""
     ctx = public_context(spec)
     if path.is_dir():
-        return grade_submission(path, "student", ctx)
+        return grade_submission(path, PUBLIC_STUDENT, ctx)
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist")
     with tempfile.TemporaryDirectory(prefix="autograder-check-") as tmp:
         name = notebook_file(spec) if path.suffix == ".ipynb" else spec.student_file
         shutil.copyfile(path, Path(tmp) / name)
-        return grade_submission(Path(tmp), "student", ctx)
+        return grade_submission(Path(tmp), PUBLIC_STUDENT, ctx)

@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.author.collector import load_suite
+from autograder.author.collector import CONFTEST, load_suite
 from autograder.author.markers import make_template
 from autograder.course.files import ANSWER_PLACEHOLDER, ANSWERS_FILE
 from autograder.course.results import SubmissionResult
@@ -146,9 +146,12 @@ def _write_package(spec: AssignmentSpec, folder: Path, template_source: str) -> 
     if spec.written_problems:
         files[ANSWERS_FILE] = answers_template(spec)
     for relative in spec.public_tests:
-        files[f"{PUBLIC_TESTS_DIR}/{Path(relative).name}"] = spec.path(relative).read_text(
-            encoding="utf-8"
-        )
+        path = spec.path(relative)
+        files[f"{PUBLIC_TESTS_DIR}/{path.name}"] = path.read_text(encoding="utf-8")
+        if (path.parent / CONFTEST).is_file():  # the public tests' own fixtures
+            files[f"{PUBLIC_TESTS_DIR}/{CONFTEST}"] = (path.parent / CONFTEST).read_text(
+                encoding="utf-8"
+            )
     written = []
     for relative, text in files.items():
         path = folder / relative

@@ -7,7 +7,6 @@ score is ever read from the worker: a test passes when its function returns norm
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 import time
@@ -15,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
 from autograder.author.collector import TestCase, TestSuite
+from autograder.author.compare import default_tolerance
 from autograder.author.recording import Recorder
+from autograder.author.seeding import rng_for
+from autograder.course.paths import course_paths
 from autograder.course.results import SubmissionResult, TestResult
-from autograder.course.spec import AssignmentSpec
 from autograder.course.submission import UnusableSubmission, missing_names_note, read_submission
 from autograder.sandbox.errors import SubmissionFault
 from autograder.sandbox.proxy import CallLog, SubmissionProxy
@@ -43,24 +42,18 @@ class GradingContext:
     launcher: Launcher | None = None
 
 
-def rng_for(secret: str, student_id: str, test_name: str) -> np.random.Generator:
-    """The per-student random generator of one test: stable across regrades."""
-    digest = hashlib.sha256(f"{secret}\0{student_id}\0{test_name}".encode()).digest()
-    return np.random.default_rng(int.from_bytes(digest[:8], "big"))
+def grade_submission(
+    folder: Path, student_id: str, ctx: GradingContext, attempt: str = ""
+) -> SubmissionResult:
+    """Run every test of ``ctx.suite`` against the code in ``folder``.
 
-
-def course_paths(spec: AssignmentSpec) -> tuple[Path, ...]:
-    """Folders student code must never see: the assignment's and its course's."""
-    root = spec.root.resolve()
-    return (root, root.parents[1]) if len(root.parents) > 2 else (root,)
-
-
-def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> SubmissionResult:
-    """Run every test of ``ctx.suite`` against the code in ``folder``."""
+    ``attempt`` (the attempt's label) seeds the random inputs with the student id, so a
+    new attempt gets new inputs and a regrade of the same one the same inputs.
+    """
     spec = ctx.suite.spec
     started = time.monotonic()
     try:
-        source = read_submission(folder, spec)
+        source = read_submission(folder, spec, ctx.suite.solution_names)
     except UnusableSubmission as bad:
         return _finish(
             spec.name,
@@ -87,7 +80,8 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             status = report.fault.status
         else:
             message = _load_message(report, source.path.name)
-            tests = [_run_test(case, session, student_id, ctx) for case in ctx.suite.tests]
+            seed = (ctx.secret, student_id, attempt)
+            tests = [_run_test(case, session, seed, ctx) for case in ctx.suite.tests]
             status = _status(report, session)
             if status != "ok" and not message:
                 message = session.faults[0].message
@@ -103,19 +97,23 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
     return result
 
 
-def _run_test(case: TestCase, session: Session, student_id: str, ctx: GradingContext) -> TestResult:
+def _run_test(
+    case: TestCase, session: Session, seed: tuple[str, str, str], ctx: GradingContext
+) -> TestResult:
     log = CallLog()
     recorder = Recorder()
-    available = {
+    secret, student_id, attempt = seed
+    provided = {
         "submission": SubmissionProxy(session, log),
         "reference": ctx.suite.reference,
-        "rng": rng_for(ctx.secret, student_id, case.name),
+        "rng": rng_for(secret, student_id, case.name, attempt),
         "record": recorder,
     }
-    kwargs = {**case.params, **{name: available[name] for name in case.fixtures}}
+    tolerance = ctx.suite.spec.tolerance
     started = time.monotonic()
     try:
-        case.func(**kwargs)
+        with default_tolerance(tolerance.rtol, tolerance.atol):
+            case.run(provided)
         outcome, output = "passed", ""
     except AssertionError as exc:
         outcome, output = "failed", str(exc) or "assertion failed"
