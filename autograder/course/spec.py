@@ -216,7 +216,8 @@ def check_keys(table: dict, allowed: Iterable[str], where: str, source: str) -> 
     allowed = list(allowed)
     for key in table:
         if key not in allowed:
-            close = difflib.get_close_matches(key, allowed, n=1)
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+            close = close or [a for a in allowed if key in a or a in key]
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise SpecError(
                 f"{source}: unknown key {key!r} in {where}{hint}; allowed: {', '.join(allowed)}"
@@ -231,7 +232,7 @@ def _need(data: dict, key: str, source: str) -> Any:
 
 def _text(value: Any, key: str, source: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise SpecError(f"{source}: {key!r} must be a non-empty string, got {value!r}")
+        raise SpecError(f"{source}: '{key}' must be a non-empty string, got {value!r}")
     return value
 
 
@@ -321,7 +322,7 @@ def _parse_problem(entry: Any, number: int, source: str) -> Problem:
         raise SpecError(f"{source}: {where}: 'prompt' must be a string")
     return Problem(
         id=problem_id,
-        title=_text(entry.get("title", problem_id), f"{where}: title", source),
+        title=_text(entry.get("title", problem_id), "title", f"{source}: {where}"),
         written=written,
         points=points if written else 0.0,
         prompt=prompt,

@@ -96,8 +96,9 @@ def test_each_method_runs_on_a_fresh_instance(toy_course, submit):
             assert submission.norm([0.0]) == 0
         """,
     )
-    result = grade_submission(submit("ada", TOY_REFERENCE), "ada", GradingContext(
-        suite(toy_course), "secret"))
+    result = grade_submission(
+        submit("ada", TOY_REFERENCE), "ada", GradingContext(suite(toy_course), "secret")
+    )
     assert [t.outcome for t in result.tests] == ["passed"] * 3
 
 
@@ -238,9 +239,7 @@ def test_norm_fails(submission):
 """
 
 
-def test_conftest_fixtures_build_on_the_graders_and_tear_down_after_each_test(
-    toy_course, submit
-):
+def test_conftest_fixtures_build_on_the_graders_and_tear_down_after_each_test(toy_course, submit):
     hidden(toy_course, USES_FIXTURES, CONFTEST)
     loaded = suite(toy_course)
     result = grade_submission(submit("ada", TOY_REFERENCE), "ada", GradingContext(loaded, "s"))
@@ -264,8 +263,11 @@ def test_a_wrong_student_answer_fails_a_test_that_uses_author_fixtures(toy_cours
         ("@pytest.fixture(params=[1, 2])\ndef data(request):\n    return 1\n", "params"),
         ("@pytest.fixture\ndef rng():\n    return 1\n", "the grader provides the fixture 'rng'"),
         ("@pytest.fixture\ndef data(nothing):\n    return 1\n", "'nothing', which does not exist"),
-        ("@pytest.fixture\ndef data(data2):\n    return 1\n\n"
-         "@pytest.fixture\ndef data2(data):\n    return 1\n", "loop: data -> data2 -> data"),
+        (
+            "@pytest.fixture\ndef data(data2):\n    return 1\n\n"
+            "@pytest.fixture\ndef data2(data):\n    return 1\n",
+            "loop: data -> data2 -> data",
+        ),
     ],
 )
 def test_fixtures_grading_cannot_honour_are_refused_at_collection(toy_course, conftest, words):
@@ -335,8 +337,10 @@ def test_a_code_problem_without_a_hidden_test_is_refused_by_name(toy_course):
 def test_grade_refuses_an_uncovered_problem_through_the_command(toy_course, submit):
     from autograder.cli import main
 
-    hidden(toy_course, "import pytest\n\n@pytest.mark.problem('double')\ndef test_d(submission):"
-           "\n    pass\n")
+    hidden(
+        toy_course,
+        "import pytest\n\n@pytest.mark.problem('double')\ndef test_d(submission):\n    pass\n",
+    )
     submit("ada", TOY_REFERENCE)
     code = main(["--course", str(toy_course.root), "grade", "toy"])
     assert code != 0

@@ -1,0 +1,79 @@
+"""One seeding rule: new inputs for each attempt, the same inputs for a regrade."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+from toy_course import TOY_REFERENCE, write
+
+from autograder.author.collector import load_suite
+from autograder.author.seeding import rng_for
+from autograder.course.results import read_results
+from autograder.course.timestamps import attempt_name, write_timestamp
+from autograder.grade.batch import grade_batch
+from autograder.runner.one_submission import GradingContext
+
+RECORDS_INPUTS = """
+
+@pytest.mark.problem("norm")
+def test_records_its_inputs(submission, rng, record):
+    x = rng.normal(size=3)
+    record("x", x)
+    assert submission.norm(x) >= 0
+"""
+
+FIRST = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+SECOND = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+
+
+def test_the_generator_depends_on_each_part_of_the_seed():
+    def draw(*seed):
+        return tuple(rng_for(*seed).integers(0, 2**62, size=2))
+
+    base = draw("secret", "ada", "test_x", "20261201T100000Z")
+    assert base == draw("secret", "ada", "test_x", "20261201T100000Z")
+    others = [
+        draw("other", "ada", "test_x", "20261201T100000Z"),
+        draw("secret", "bob", "test_x", "20261201T100000Z"),
+        draw("secret", "ada", "test_y", "20261201T100000Z"),
+        draw("secret", "ada", "test_x", "20261202T100000Z"),
+    ]
+    assert all(o != base for o in others)
+
+
+def inputs_per_attempt(course) -> dict[str, list[float]]:
+    """Grade every attempt of ``ada`` and read back what the test recorded."""
+    spec = course.spec("toy")
+    ctx = GradingContext(load_suite(spec), course.secret())
+    grade_batch(ctx, [("ada", course.submissions / "toy" / "ada")], course.reports)
+    out = course.reports / "toy" / "ada"
+    found = {}
+    for label, path in [
+        (attempt_name(FIRST), out / "attempts" / attempt_name(FIRST) / "results.json"),
+        (attempt_name(SECOND), out / "attempts" / attempt_name(SECOND) / "results.json"),
+    ]:
+        test = next(t for t in read_results(path).tests if t.name == "test_records_its_inputs")
+        assert test.outcome == "passed"
+        found[label] = test.data["x"]
+    return found
+
+
+def test_each_attempt_gets_fresh_inputs_and_a_regrade_the_same_ones(toy_course):
+    hidden = toy_course.solutions / "toy" / "tests" / "test_hidden.py"
+    hidden.write_text(hidden.read_text() + RECORDS_INPUTS)
+    spec = toy_course.solutions / "toy" / "assignment.toml"
+    spec.write_text(
+        spec.read_text().replace(
+            'student_file = "toy.py"', 'student_file = "toy.py"\nattempts = "best"'
+        )
+    )
+    student = toy_course.submissions / "toy" / "ada"
+    earlier = student / "attempts" / attempt_name(FIRST)
+    for folder, moment in ((earlier, FIRST), (student, SECOND)):
+        write(folder / "toy.py", TOY_REFERENCE)  # the same code both times
+        write_timestamp(folder, moment)
+    first = inputs_per_attempt(toy_course)
+    assert not np.allclose(first[attempt_name(FIRST)], first[attempt_name(SECOND)])
+    again = inputs_per_attempt(toy_course)
+    assert again == first
