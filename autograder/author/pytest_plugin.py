@@ -5,7 +5,7 @@ Installed as a pytest plugin (entry point ``pytest11``). Inside an assignment fo
 ``--submission PATH`` runs them against a student's folder instead. Either way the code
 under test runs in a worker process through the same proxy as in grading, the ``rng``
 inputs are the ones grading gives that student's attempt (same course secret, student id
-and attempt label; see ``seeding``), ``assert_close`` uses the spec's ``[tolerance]``, and
+and attempt; see ``seeding``), ``assert_close`` uses the spec's ``[tolerance]``, and
 a marker the grader would refuse fails the run here too.
 """
 
@@ -23,7 +23,6 @@ from autograder.author.markers import solution_names
 from autograder.author.marks import check_names
 from autograder.author.recording import Recorder
 from autograder.author.seeding import PUBLIC_SECRET, PUBLIC_STUDENT, rng_for
-from autograder.course.attempts import Attempt, submission_time
 from autograder.course.paths import Course, course_paths
 from autograder.course.spec import SPEC_FILE, AssignmentSpec, SpecError, load_spec
 from autograder.course.submission import read_submission
@@ -81,7 +80,7 @@ def _spec_for(request: pytest.FixtureRequest) -> AssignmentSpec:
 
 
 def seed_of(config: pytest.Config, spec: AssignmentSpec) -> tuple[str, str]:
-    """(student id, attempt label) as grading would use them for ``--submission``."""
+    """(student id, attempt) as grading would use them for ``--submission``."""
     chosen = config.getoption("--submission")
     student = config.getoption("--student-id")
     if not chosen:
@@ -90,8 +89,7 @@ def seed_of(config: pytest.Config, spec: AssignmentSpec) -> tuple[str, str]:
     if student is None:
         inside_attempts = folder.parent.name == ATTEMPTS_DIR
         student = folder.parents[1].name if inside_attempts else folder.name
-    when, source = submission_time(folder, spec)
-    return student, Attempt(folder, when, source, latest=True).label
+    return student, read_submission(folder, spec).digest
 
 
 @pytest.fixture(autouse=True)

@@ -37,7 +37,7 @@ def find_public_spec(name: str, path: Path, course: Course) -> AssignmentSpec:
 
 def public_context(spec: AssignmentSpec) -> GradingContext:
     """Grading with the public tests and the fixed seed every student's check uses."""
-    return GradingContext(load_suite(spec, "public"), PUBLIC_SECRET)
+    return GradingContext(load_suite(spec, "public"), PUBLIC_SECRET, fresh_inputs=False)
 
 
 def run_check(spec: AssignmentSpec, path: Path) -> SubmissionResult:

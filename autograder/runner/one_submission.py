@@ -40,16 +40,11 @@ class GradingContext:
     suite: TestSuite
     secret: str
     launcher: Launcher | None = None
+    fresh_inputs: bool = True  # new random inputs for each attempt (see author.seeding)
 
 
-def grade_submission(
-    folder: Path, student_id: str, ctx: GradingContext, attempt: str = ""
-) -> SubmissionResult:
-    """Run every test of ``ctx.suite`` against the code in ``folder``.
-
-    ``attempt`` (the attempt's label) seeds the random inputs with the student id, so a
-    new attempt gets new inputs and a regrade of the same one the same inputs.
-    """
+def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> SubmissionResult:
+    """Run every test of ``ctx.suite`` against the code in ``folder``."""
     spec = ctx.suite.spec
     started = time.monotonic()
     try:
@@ -80,6 +75,7 @@ def grade_submission(
             status = report.fault.status
         else:
             message = _load_message(report, source.path.name)
+            attempt = source.digest if ctx.fresh_inputs else ""
             seed = (ctx.secret, student_id, attempt)
             tests = [_run_test(case, session, seed, ctx) for case in ctx.suite.tests]
             status = _status(report, session)

@@ -1,7 +1,8 @@
-"""One seeding rule: new inputs for each attempt, the same inputs for a regrade."""
+"""One seeding rule: new inputs for an attempt with new code, the same for a regrade."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import numpy as np
@@ -31,13 +32,13 @@ def test_the_generator_depends_on_each_part_of_the_seed():
     def draw(*seed):
         return tuple(rng_for(*seed).integers(0, 2**62, size=2))
 
-    base = draw("secret", "ada", "test_x", "20261201T100000Z")
-    assert base == draw("secret", "ada", "test_x", "20261201T100000Z")
+    base = draw("secret", "ada", "test_x", "digest1")
+    assert base == draw("secret", "ada", "test_x", "digest1")
     others = [
-        draw("other", "ada", "test_x", "20261201T100000Z"),
-        draw("secret", "bob", "test_x", "20261201T100000Z"),
-        draw("secret", "ada", "test_y", "20261201T100000Z"),
-        draw("secret", "ada", "test_x", "20261202T100000Z"),
+        draw("other", "ada", "test_x", "digest1"),
+        draw("secret", "bob", "test_x", "digest1"),
+        draw("secret", "ada", "test_y", "digest1"),
+        draw("secret", "ada", "test_x", "digest2"),
     ]
     assert all(o != base for o in others)
 
@@ -59,7 +60,7 @@ def inputs_per_attempt(course) -> dict[str, list[float]]:
     return found
 
 
-def test_each_attempt_gets_fresh_inputs_and_a_regrade_the_same_ones(toy_course):
+def test_a_new_attempt_gets_fresh_inputs_and_a_regrade_the_same_ones(toy_course):
     hidden = toy_course.solutions / "toy" / "tests" / "test_hidden.py"
     hidden.write_text(hidden.read_text() + RECORDS_INPUTS)
     spec = toy_course.solutions / "toy" / "assignment.toml"
@@ -70,10 +71,18 @@ def test_each_attempt_gets_fresh_inputs_and_a_regrade_the_same_ones(toy_course):
     )
     student = toy_course.submissions / "toy" / "ada"
     earlier = student / "attempts" / attempt_name(FIRST)
-    for folder, moment in ((earlier, FIRST), (student, SECOND)):
-        write(folder / "toy.py", TOY_REFERENCE)  # the same code both times
+    # The second attempt is the first plus what a student would add to answer from a
+    # table of the inputs the first one printed.
+    table = "\nANSWERS = {(0.1, 0.2, 0.3): 0.37}\n"
+    for folder, moment, code in (
+        (earlier, FIRST, TOY_REFERENCE),
+        (student, SECOND, TOY_REFERENCE + table),
+    ):
+        write(folder / "toy.py", code)
         write_timestamp(folder, moment)
     first = inputs_per_attempt(toy_course)
     assert not np.allclose(first[attempt_name(FIRST)], first[attempt_name(SECOND)])
+    for path in student.rglob("toy.py"):  # a copy or a clone changes modification times
+        os.utime(path, (0, 0))
     again = inputs_per_attempt(toy_course)
     assert again == first
