@@ -22,7 +22,7 @@ from typing import Any
 
 from _pytest.assertion.rewrite import rewrite_asserts
 
-from autograder.author import marks as markers
+from autograder.author import pytest_marks as marks
 from autograder.author.fixtures import (
     PROVIDED,
     Fixture,
@@ -215,7 +215,7 @@ def test_items(
         if only is not None and name not in only:
             continue
         if name.startswith("test") and inspect.isfunction(value):
-            levels = markers.marks_of(value, None, holder)
+            levels = marks.marks_of(value, None, holder)
             yield TestItem(name, value, _argnames(value), levels, f"{filename}::{name}")
         elif name.startswith("Test") and inspect.isclass(value):
             yield from _class_items(value, holder, filename)
@@ -234,7 +234,7 @@ def _class_items(cls: type, holder: Any, filename: str) -> Iterator[TestItem]:
             if name in seen or not name.startswith("test") or not inspect.isfunction(value):
                 continue
             seen.add(name)
-            levels = markers.marks_of(value, cls, holder)
+            levels = marks.marks_of(value, cls, holder)
             call = _method_caller(cls, name)
             qualified = f"{cls.__name__}::{name}"
             yield TestItem(qualified, call, _argnames(value)[1:], levels, f"{where}::{name}")
@@ -256,7 +256,7 @@ def expand(item: TestItem) -> list[tuple[str, dict[str, Any], tuple[str, ...]]]:
     """Each parametrize case of ``item``: (name, params, fixtures it asks for)."""
     flat = [m for level in item.levels for m in level]
     cases = []
-    for suffix, params in markers.parametrize_cases(flat, item.where):
+    for suffix, params in marks.parametrize_cases(flat, item.where):
         name = item.name + (f"[{suffix}]" if suffix else "")
         cases.append((name, params, tuple(a for a in item.argnames if a not in params)))
     return cases
@@ -264,7 +264,7 @@ def expand(item: TestItem) -> list[tuple[str, dict[str, Any], tuple[str, ...]]]:
 
 def usefixtures(item: TestItem) -> tuple[str, ...]:
     """The fixtures an item's ``usefixtures`` markers name."""
-    return tuple(n for m in markers.all_named(item.levels, "usefixtures") for n in m.args)
+    return tuple(n for m in marks.all_named(item.levels, "usefixtures") for n in m.args)
 
 
 def _cases(
@@ -276,19 +276,19 @@ def _cases(
     default_visibility: str,
 ) -> list[TestCase]:
     where = item.where
-    markers.check_names(item.levels, where)
-    if markers.all_named(item.levels, "skip"):
+    marks.check_names(item.levels, where)
+    if marks.all_named(item.levels, "skip"):
         return []
-    problem = markers.closest(item.levels, "problem", where)
+    problem = marks.closest(item.levels, "problem", where)
     if problem is None:
         raise SpecError(f"{where}: every test needs @pytest.mark.problem('<problem id>')")
     if spec.problem(problem).written:
         raise SpecError(f"{where}: problem {problem!r} is a written problem; tests cannot score it")
-    points = markers.closest(item.levels, "points", where)
+    points = marks.closest(item.levels, "points", where)
     points = 1.0 if points is None else points
     if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
         raise SpecError(f"{where}: @pytest.mark.points needs a positive number, got {points!r}")
-    visibility = markers.closest(item.levels, "visibility", where) or default_visibility
+    visibility = marks.closest(item.levels, "visibility", where) or default_visibility
     if visibility not in VISIBILITIES:
         raise SpecError(f"{where}: visibility must be one of {VISIBILITIES}, got {visibility!r}")
     setup = usefixtures(item)

@@ -11,6 +11,7 @@ a marker the grader would refuse fails the run here too.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 from autograder.author.collector import load_reference
 from autograder.author.compare import default_tolerance
 from autograder.author.markers import solution_names
-from autograder.author.marks import check_names
+from autograder.author.pytest_marks import check_names
 from autograder.author.recording import Recorder
 from autograder.author.seeding import PUBLIC_SECRET, PUBLIC_STUDENT, rng_for
 from autograder.course.paths import Course, course_paths
@@ -67,9 +68,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def find_spec(path: Path) -> AssignmentSpec | None:
     """The spec of the assignment folder holding ``path``, if there is one."""
     for folder in Path(path).resolve().parents:
-        if (folder / SPEC_FILE).is_file():
-            return load_spec(folder)
+        spec_file = folder / SPEC_FILE
+        if spec_file.is_file():
+            return _cached_spec(folder, spec_file.stat().st_mtime_ns)
     return None
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_spec(folder: Path, _mtime_ns: int) -> AssignmentSpec:
+    return load_spec(folder)
 
 
 def _spec_for(request: pytest.FixtureRequest) -> AssignmentSpec:

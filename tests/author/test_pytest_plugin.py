@@ -130,3 +130,39 @@ def test_the_spec_tolerance_applies_under_the_plugin(toy_course):
     spec.write_text(spec.read_text().replace("[limits]", "[tolerance]\nrtol = 1e-2\n\n[limits]"))
     run = run_pytest(toy_course, "solutions/toy/tests/test_tolerance.py")
     assert run.returncode == 0, run.stdout
+
+
+STACKED = """
+import pytest
+
+
+@pytest.mark.problem("double")
+@pytest.mark.parametrize("a", [1, 2])
+@pytest.mark.parametrize("b", ["u", None])
+def test_stacked(submission, a, b):
+    pass
+
+
+@pytest.mark.problem("norm")
+@pytest.mark.parametrize("a", [0.5])
+class TestNamed:
+    @pytest.mark.parametrize("b", [(1, 2), pytest.param(3, id="three")])
+    def test_g(self, submission, a, b):
+        pass
+"""
+
+
+def test_grading_names_tests_exactly_as_pytest_does(toy_course):
+    """The seed includes the test's name, so the plugin and grading must agree on it."""
+    write(toy_course.solutions / "toy" / "tests" / "test_stacked.py", STACKED)
+    spec = toy_course.solutions / "toy" / "assignment.toml"
+    spec.write_text(
+        spec.read_text().replace(
+            '"tests/test_hidden.py"', '"tests/test_hidden.py", "tests/test_stacked.py"'
+        )
+    )
+    ours = {t.name for t in load_suite(toy_course.spec("toy")).tests}
+    run = run_pytest(toy_course, "--collect-only", "solutions/toy/tests")
+    theirs = {line.split(".py::", 1)[1] for line in run.stdout.splitlines() if ".py::" in line}
+    assert "test_stacked[u-1]" in theirs and "TestNamed::test_g[three-0.5]" in theirs
+    assert ours == theirs

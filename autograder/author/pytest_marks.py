@@ -78,9 +78,13 @@ def all_named(levels: Sequence[Sequence[Any]], name: str) -> list[Any]:
 
 
 def parametrize_cases(marks: list, where: str) -> list[tuple[str, dict[str, Any]]]:
-    """Expand (possibly stacked) parametrize marks into (id, params) pairs."""
+    """Expand (possibly stacked) parametrize marks into (id, params) pairs.
+
+    ``marks`` run from the function outwards (its decorators bottom-up, then its class's,
+    then the module's), which is also the order of pytest's ids: ``test[b-a]``.
+    """
     axes = []
-    for mark in reversed([m for m in marks if m.name == "parametrize"]):
+    for mark in [m for m in marks if m.name == "parametrize"]:
         argnames, argvalues = mark.args[0], list(mark.args[1])
         names = (
             [n.strip() for n in argnames.split(",")]
