@@ -330,8 +330,7 @@ def test_a_code_problem_without_a_hidden_test_is_refused_by_name(toy_course):
             pass
         """,
     )
-    message = refusal(toy_course)
-    assert "'norm'" in message and "'double'" not in message.split("problem(s)")[1][:12]
+    assert "code problem(s) 'norm' have no hidden test" in refusal(toy_course)
 
 
 def test_grade_refuses_an_uncovered_problem_through_the_command(toy_course, submit):
@@ -352,3 +351,15 @@ def test_the_toy_suite_is_unchanged_by_the_stricter_rules(toy_course):
     assert loaded.problems == {"double": 4.0, "norm": 1.0}
     assert loaded.solution_names == ("double", "norm")
     json.dumps([t.name for t in loaded.tests])
+
+
+def test_release_refuses_an_uncovered_problem_and_writes_nothing(toy_course, tmp_path):
+    from autograder.release.package import release
+
+    hidden(
+        toy_course,
+        "import pytest\n\n@pytest.mark.problem('norm')\ndef test_n(submission):\n    pass\n",
+    )
+    with pytest.raises(SpecError, match="'double' have no hidden test"):
+        release(toy_course.spec("toy"), tmp_path / "out")
+    assert not (tmp_path / "out").exists()

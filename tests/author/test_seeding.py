@@ -6,6 +6,7 @@ import os
 from datetime import UTC, datetime
 
 import numpy as np
+import pytest
 from toy_course import TOY_REFERENCE, write
 
 from autograder.author.collector import load_suite
@@ -86,3 +87,33 @@ def test_a_new_attempt_gets_fresh_inputs_and_a_regrade_the_same_ones(toy_course)
         os.utime(path, (0, 0))
     again = inputs_per_attempt(toy_course)
     assert again == first
+
+
+SHOWS_INPUTS = """
+import pytest
+
+
+@pytest.mark.problem("double")
+def test_shows_inputs(submission, rng):
+    x = rng.normal(size=2)
+    assert submission.double(x) is None, f"inputs {x.tolist()}"
+"""
+
+
+def test_public_checks_and_notebook_cells_draw_one_fixed_set_of_inputs(toy_course, tmp_path):
+    from autograder.author.collector import import_rewritten
+    from autograder.author.notebook_checks import run_checks
+    from autograder.check.public import run_check
+
+    public = write(toy_course.solutions / "toy" / "public" / "test_public.py", SHOWS_INPUTS)
+    spec = toy_course.spec("toy")
+    messages = []
+    for name, extra in (("a", ""), ("b", "\n# another attempt\n")):
+        path = write(tmp_path / name / "toy.py", TOY_REFERENCE + extra)
+        messages.append(run_check(spec, path).tests[0].output)
+    assert messages[0] == messages[1] and "inputs [" in messages[0]
+    module = import_rewritten(public, "_shows_inputs")
+    namespace = {**vars(module), "double": lambda x: 2 * x}
+    with pytest.raises(AssertionError) as failed:
+        run_checks(namespace, [module.test_shows_inputs])
+    assert messages[0].split("inputs ")[1].splitlines()[0] in str(failed.value)
