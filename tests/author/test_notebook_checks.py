@@ -8,11 +8,11 @@ import io
 
 import nbformat
 import pytest
+from notebook_helpers import DOUBLE, NORM, answered, save
+from toy_course import write
 
 from autograder.check.public import find_public_spec, run_check
 from autograder.release.package import release
-from tests.conftest import write
-from tests.notebook_helpers import DOUBLE, NORM, answered, save
 
 pytestmark = pytest.mark.slow  # each test releases the toy assignment
 
