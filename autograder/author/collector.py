@@ -166,11 +166,13 @@ def conftest_fixtures(folder: Path, spec: AssignmentSpec) -> dict[str, Fixture]:
     chain = [folder, *folder.parents]
     chain = chain[: chain.index(root) + 1] if root in chain else [folder]
     found: dict[str, Fixture] = {}
-    for index, where in enumerate(reversed(chain)):
+    for where in reversed(chain):
         path = where / CONFTEST
         if path.is_file():
-            module = import_rewritten(path, f"_autograder_conftest_{spec.name}_{index}")
-            found.update(find_fixtures(vars(module), str(path.relative_to(root))))
+            relative = path.relative_to(root) if root in path.parents else path
+            name = "_".join(("_autograder_conftest", spec.name, *relative.parent.parts))
+            module = import_rewritten(path, name)
+            found.update(find_fixtures(vars(module), str(relative)))
     return found
 
 
@@ -212,7 +214,7 @@ def test_items(
     module_marks = namespace.get("pytestmark")
     holder = types.SimpleNamespace(pytestmark=module_marks or [])
     for name, value in list(namespace.items()):
-        if only is not None and name not in only:
+        if (only is not None and name not in only) or getattr(value, "__test__", True) is False:
             continue
         if name.startswith("test") and inspect.isfunction(value):
             levels = marks.marks_of(value, None, holder)
@@ -223,21 +225,27 @@ def test_items(
 
 def _class_items(cls: type, holder: Any, filename: str) -> Iterator[TestItem]:
     where = f"{filename}::{cls.__name__}"
-    if "__init__" in vars(cls):
+    if cls.__init__ is not object.__init__ or cls.__new__ is not object.__new__:
         raise SpecError(
-            f"{where}: a test class cannot have __init__ (pytest would not collect "
-            "it either); set things up in a fixture instead"
+            f"{where}: a test class cannot have __init__ or __new__ (pytest would not "
+            "collect it either, and unittest classes are not supported); set things up "
+            "in a fixture instead"
         )
     seen: set[str] = set()
     for klass in cls.__mro__:
         for name, value in vars(klass).items():
-            if name in seen or not name.startswith("test") or not inspect.isfunction(value):
+            if name in seen or not name.startswith("test"):
                 continue
             seen.add(name)
-            levels = marks.marks_of(value, cls, holder)
-            call = _method_caller(cls, name)
-            qualified = f"{cls.__name__}::{name}"
-            yield TestItem(qualified, call, _argnames(value)[1:], levels, f"{where}::{name}")
+            qualified, here = f"{cls.__name__}::{name}", f"{where}::{name}"
+            if isinstance(value, staticmethod):
+                func = value.__func__
+                levels = marks.marks_of(func, cls, holder)
+                yield TestItem(qualified, func, _argnames(func), levels, here)
+            elif inspect.isfunction(value):
+                levels = marks.marks_of(value, cls, holder)
+                call = _method_caller(cls, name)
+                yield TestItem(qualified, call, _argnames(value)[1:], levels, here)
 
 
 def _method_caller(cls: type, name: str) -> Callable[..., Any]:
@@ -282,6 +290,9 @@ def _cases(
     problem = marks.closest(item.levels, "problem", where)
     if problem is None:
         raise SpecError(f"{where}: every test needs @pytest.mark.problem('<problem id>')")
+    if problem not in {p.id for p in spec.problems}:
+        known = ", ".join(p.id for p in spec.problems)
+        raise SpecError(f"{where}: problem {problem!r} is not in assignment.toml (known: {known})")
     if spec.problem(problem).written:
         raise SpecError(f"{where}: problem {problem!r} is a written problem; tests cannot score it")
     points = marks.closest(item.levels, "points", where)

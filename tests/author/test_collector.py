@@ -102,22 +102,46 @@ def test_each_method_runs_on_a_fresh_instance(toy_course, submit):
     assert [t.outcome for t in result.tests] == ["passed"] * 3
 
 
-def test_a_test_class_with_init_is_refused_not_dropped(toy_course):
+@pytest.mark.parametrize(
+    "header",
+    [
+        "class TestBad:\n    def __init__(self):\n        pass\n",
+        "class TestBad(unittest.TestCase):\n",
+    ],
+)
+def test_a_test_class_with_init_is_refused_not_dropped(toy_course, header):
+    hidden(
+        toy_course,
+        "import unittest\n\nimport pytest\n\n\n@pytest.mark.problem('double')\n"
+        + header
+        + "    def test_a(self, submission):\n        pass\n",
+    )
+    assert "test_hidden.py::TestBad: a test class cannot have __init__" in refusal(toy_course)
+
+
+def test_static_methods_are_collected_and_not_test_objects_are_not(toy_course):
     hidden(
         toy_course,
         """
         import pytest
 
         @pytest.mark.problem("double")
-        class TestBad:
-            def __init__(self):
-                pass
+        class TestStatic:
+            @staticmethod
+            def test_static(submission):
+                assert submission.double([1.0])[0] == 2
 
-            def test_a(self, submission):
-                pass
+        @pytest.mark.problem("norm")
+        def test_norm(submission):
+            pass
+
+        def test_helper_not_a_test():
+            pass
+
+        test_helper_not_a_test.__test__ = False
         """,
     )
-    assert "test_hidden.py::TestBad: a test class cannot have __init__" in refusal(toy_course)
+    assert [t.name for t in suite(toy_course).tests] == ["TestStatic::test_static", "test_norm"]
 
 
 # ------------------------------------------------------------------ markers
@@ -363,3 +387,13 @@ def test_release_refuses_an_uncovered_problem_and_writes_nothing(toy_course, tmp
     with pytest.raises(SpecError, match="'double' have no hidden test"):
         release(toy_course.spec("toy"), tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_problem_missing_from_the_spec_is_named_with_the_test(toy_course):
+    hidden(
+        toy_course,
+        "import pytest\n\n@pytest.mark.problem('dubble')\ndef test_d(submission):\n    pass\n",
+    )
+    assert "test_hidden.py::test_d: problem 'dubble' is not in assignment.toml" in refusal(
+        toy_course
+    )
