@@ -283,10 +283,26 @@ def _cases(
     fixtures: dict[str, Fixture],
     default_visibility: str,
 ) -> list[TestCase]:
-    where = item.where
-    marks.check_names(item.levels, where)
+    """The runnable cases of one item, or none if it is marked ``skip``."""
+    marks.check_names(item.levels, item.where)
     if marks.all_named(item.levels, "skip"):
         return []
+    problem, points, visibility = _scoring(item, spec, default_visibility)
+    setup = usefixtures(item)
+    autouse = [f.name for f in fixtures.values() if f.autouse]
+    cases = []
+    for name, params, wanted in expand(item):
+        check_requests([*wanted, *setup, *autouse], fixtures, (*allowed, *params), item.where)
+        cases.append(
+            TestCase(name, item.func, params, wanted, problem, points, visibility, str(path),
+                     fixtures, setup)
+        )  # fmt: skip
+    return cases
+
+
+def _scoring(item: TestItem, spec: AssignmentSpec, default_visibility: str) -> tuple:
+    """(problem, points, visibility) from an item's closest markers, each checked."""
+    where = item.where
     problem = marks.closest(item.levels, "problem", where)
     if problem is None:
         raise SpecError(f"{where}: every test needs @pytest.mark.problem('<problem id>')")
@@ -302,23 +318,4 @@ def _cases(
     visibility = marks.closest(item.levels, "visibility", where) or default_visibility
     if visibility not in VISIBILITIES:
         raise SpecError(f"{where}: visibility must be one of {VISIBILITIES}, got {visibility!r}")
-    setup = usefixtures(item)
-    autouse = [f.name for f in fixtures.values() if f.autouse]
-    cases = []
-    for name, params, wanted in expand(item):
-        check_requests([*wanted, *setup, *autouse], fixtures, (*allowed, *params), where)
-        cases.append(
-            TestCase(
-                name,
-                item.func,
-                params,
-                wanted,
-                problem,
-                float(points),
-                visibility,
-                str(path),
-                fixtures,
-                setup,
-            )
-        )
-    return cases
+    return problem, float(points), visibility
