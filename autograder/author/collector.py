@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from _pytest.assertion.rewrite import rewrite_asserts
+from _pytest.fixtures import getfixturemarker
 
 from autograder.author import pytest_marks as marks
 from autograder.author.fixtures import (
@@ -230,6 +231,12 @@ def _class_items(cls: type, holder: Any, filename: str) -> Iterator[TestItem]:
             f"{where}: a test class cannot have __init__ or __new__ (pytest would not "
             "collect it either, and unittest classes are not supported); set things up "
             "in a fixture instead"
+        )
+    inside = [n for k in cls.__mro__ for n, v in vars(k).items() if getfixturemarker(v)]
+    if inside:
+        raise SpecError(
+            f"{where}: fixtures inside a test class are not supported; move {inside[0]!r} "
+            "to the test file's top level or to conftest.py"
         )
     seen: set[str] = set()
     for klass in cls.__mro__:

@@ -397,3 +397,55 @@ def test_a_problem_missing_from_the_spec_is_named_with_the_test(toy_course):
     assert "test_hidden.py::test_d: problem 'dubble' is not in assignment.toml" in refusal(
         toy_course
     )
+
+
+def test_fixtures_in_the_test_file_override_the_conftest(toy_course, submit):
+    hidden(
+        toy_course,
+        """
+        import pytest
+
+        @pytest.fixture
+        def size():
+            return 3
+
+        @pytest.fixture
+        def twice():
+            yield 1
+            yield 2
+
+        @pytest.mark.problem("double")
+        def test_double(submission, rng, size):
+            assert len(submission.double(rng.normal(size=size))) == 3
+
+        @pytest.mark.problem("norm")
+        def test_norm(submission, twice):
+            pass
+        """,
+        "import pytest\n\n@pytest.fixture\ndef size():\n    return 5\n",
+    )
+    result = grade_submission(
+        submit("ada", TOY_REFERENCE), "ada", GradingContext(suite(toy_course), "s")
+    )
+    double, norm = result.tests
+    assert double.outcome == "passed"
+    assert norm.outcome == "failed" and "may yield only once" in norm.output
+
+
+def test_a_fixture_inside_a_test_class_is_refused_by_name(toy_course):
+    hidden(
+        toy_course,
+        """
+        import pytest
+
+        @pytest.mark.problem("double")
+        class TestWithFixture:
+            @pytest.fixture
+            def data(self):
+                return 1
+
+            def test_a(self, submission, data):
+                pass
+        """,
+    )
+    assert "fixtures inside a test class are not supported; move 'data'" in refusal(toy_course)
