@@ -31,7 +31,7 @@ from autograder.author.fixtures import (
     check_requests,
     find_fixtures,
 )
-from autograder.author.markers import solution_names
+from autograder.author.markers import expected_names
 from autograder.course.spec import AssignmentSpec, SpecError
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
@@ -106,8 +106,7 @@ def load_suite(spec: AssignmentSpec, kind: str = "hidden") -> TestSuite:
         problems[test.problem] += test.points
     if kind == "hidden":
         _require_coverage(spec, tests, problems)
-    written = solution_names(_reference_source(spec), spec.reference) if reference else []
-    return TestSuite(spec, tests, reference, problems, tuple(written))
+    return TestSuite(spec, tests, reference, problems, tuple(expected_names(spec)))
 
 
 def _require_coverage(spec: AssignmentSpec, tests: list[TestCase], problems: dict) -> None:
@@ -124,10 +123,6 @@ def _require_coverage(spec: AssignmentSpec, tests: list[TestCase], problems: dic
             f"so nobody could earn them; add a test marked @pytest.mark.problem({bare[0]!r}) "
             f"to {files}, or make the problem written (written = true, points = N)"
         )
-
-
-def _reference_source(spec: AssignmentSpec) -> str:
-    return spec.path(spec.reference).read_text(encoding="utf-8")
 
 
 def load_reference(spec: AssignmentSpec) -> types.ModuleType:

@@ -12,6 +12,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from autograder.course.spec import AssignmentSpec
 from autograder.errors import UserError
 
 BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
@@ -88,10 +89,22 @@ def solution_names(source: str, filename: str = "reference") -> list[str]:
     These are what a student writes; grading names the ones a submission lacks.
     """
     regions = solution_regions(source, filename)
-    tree = ast.parse(source, filename=filename)
+    try:
+        tree = ast.parse(source, filename=filename)
+    except SyntaxError as exc:
+        raise MarkerError(f"{filename}:{exc.lineno}: {exc.msg}") from None
     return [
         node.name
         for node in tree.body
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
         and holds_solution(regions, node.lineno, node.end_lineno or node.lineno)
     ]
+
+
+def expected_names(spec: AssignmentSpec) -> list[str]:
+    """The functions and classes students of ``spec`` write: the reference's solution
+    regions; none for a spec without a reference (the released, public one)."""
+    if not spec.reference or not spec.path(spec.reference).is_file():
+        return []
+    source = spec.path(spec.reference).read_text(encoding="utf-8")
+    return solution_names(source, spec.reference)

@@ -20,7 +20,7 @@ import pytest
 
 from autograder.author.collector import load_reference
 from autograder.author.compare import default_tolerance
-from autograder.author.markers import solution_names
+from autograder.author.markers import expected_names
 from autograder.author.pytest_marks import check_names
 from autograder.author.recording import Recorder
 from autograder.author.seeding import PUBLIC_SECRET, PUBLIC_STUDENT, rng_for
@@ -136,8 +136,7 @@ def submission(request: pytest.FixtureRequest, _autograder_sessions):
         source = spec.path(spec.reference).read_text(encoding="utf-8")
         chosen = request.config.getoption("--submission")
         if chosen:
-            names = solution_names(source, spec.reference)
-            chunks = read_submission(Path(chosen), spec, names).chunks
+            chunks = read_submission(Path(chosen), spec, expected_names(spec)).chunks
         else:
             chunks = [Chunk(spec.student_file, source)]
         session = Session(
