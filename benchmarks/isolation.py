@@ -31,9 +31,9 @@ from pathlib import Path
 import numpy as np
 
 from autograder.author.collector import load_suite
-from autograder.course.paths import Course, find_course
+from autograder.course.paths import Course, course_paths, find_course
 from autograder.course.spec import AssignmentSpec
-from autograder.runner.one_submission import GradingContext, course_paths, grade_submission
+from autograder.runner.one_submission import GradingContext, grade_submission
 from autograder.sandbox.client import SubprocessLauncher
 from autograder.sandbox.limits import ResourceLimits
 from autograder.sandbox.zygote_launcher import ZygoteLauncher, ZygoteServer, default_launcher
@@ -80,7 +80,7 @@ HIDDEN = """
 import numpy as np
 import pytest
 
-from autograder.author.compare import assert_close
+from autograder.author import assert_close
 
 
 @pytest.mark.problem("softmax")

@@ -63,7 +63,7 @@ TOY_HIDDEN = """
 import numpy as np
 import pytest
 
-from autograder.author.compare import assert_close
+from autograder.author import assert_close
 
 
 @pytest.mark.problem("double")

@@ -4,16 +4,36 @@
 whatever came back from the student's code (an array, a nested list, a number, or
 something wrong); it is converted with numpy, then checked for type, shape and values in
 that order, so the message names the first thing that is wrong. NaN never equals anything.
+
+Its default tolerances are the assignment's ``[tolerance]`` table (``rtol``, ``atol``):
+whoever runs an assignment's tests (grading, ``check``, the pytest plugin, the notebook
+check cells) sets them with :func:`default_tolerance` around each test.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
 
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-9
+_TOLERANCE: ContextVar[tuple[float, float]] = ContextVar(
+    "assert_close_tolerance", default=(DEFAULT_RTOL, DEFAULT_ATOL)
+)
+
+
+@contextmanager
+def default_tolerance(rtol: float, atol: float) -> Iterator[None]:
+    """Within this block (and this thread), ``assert_close`` defaults to these tolerances."""
+    token = _TOLERANCE.set((rtol, atol))
+    try:
+        yield
+    finally:
+        _TOLERANCE.reset(token)
 
 
 def as_numeric_array(value: Any, *, what: str = "the result") -> np.ndarray:
@@ -45,9 +65,13 @@ def assert_close(
     atol: float | None = None,
     what: str = "the result",
 ) -> None:
-    """Fail unless ``actual`` has ``expected``'s shape and values within tolerance."""
-    rtol = DEFAULT_RTOL if rtol is None else rtol
-    atol = DEFAULT_ATOL if atol is None else atol
+    """Fail unless ``actual`` has ``expected``'s shape and values within tolerance.
+
+    ``rtol``/``atol`` default to the assignment's ``[tolerance]`` (see the module doc).
+    """
+    default_rtol, default_atol = _TOLERANCE.get()
+    rtol = default_rtol if rtol is None else rtol
+    atol = default_atol if atol is None else atol
     want = np.asarray(expected, dtype=float)
     got = as_numeric_array(actual, what=what)
     if got.shape != want.shape:

@@ -6,19 +6,22 @@ version adds the hidden tests in a ``### BEGIN HIDDEN TESTS`` region. This lets 
 press "Validate" and lets ``nbgrader autograde`` score the notebook the nbgrader way (a
 cell that raises earns nothing). The platform's own grader never runs these cells: it
 grades notebooks with the hidden tests in an isolated worker like any ``.py`` file.
+
+Tests are expanded, given fixtures and seeded exactly as ``autograder check`` does, so a
+check cell and ``check`` see the same random inputs.
 """
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import types
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import numpy as np
-
-from autograder.author.collector import parametrize_cases
+from autograder.author.collector import expand, test_items, usefixtures
+from autograder.author.compare import DEFAULT_ATOL, DEFAULT_RTOL, default_tolerance
+from autograder.author.fixtures import call_with_fixtures, find_fixtures
+from autograder.author.recording import Recorder
+from autograder.author.seeding import PUBLIC_SECRET, PUBLIC_STUDENT, rng_for
 
 
 def reference_module(source: str, name: str = "reference") -> types.ModuleType:
@@ -33,26 +36,33 @@ def run_checks(
     tests: Iterable[Callable[..., Any]],
     *,
     reference: types.ModuleType | None = None,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
 ) -> None:
-    """Run every case of ``tests`` against the notebook's names; raise if any fails.
+    """Run every case of ``tests`` (functions or test classes) against the notebook's
+    names; raise if any fails. ``rtol``/``atol`` are the assignment's ``[tolerance]``.
 
     Prints one line per case so a student sees which check failed and why. Returns
     nothing on purpose: nbgrader reads a number shown by a test cell as partial credit.
     """
     submission = types.SimpleNamespace(**namespace)
+    fixtures = find_fixtures(namespace, "notebook")
+    wanted = {t.__name__ for t in tests}
     passed, failures = 0, []
-    for func in tests:
-        marks = list(getattr(func, "pytestmark", []))
-        for suffix, params in parametrize_cases(marks, func.__name__):
-            name = func.__name__ + (f"[{suffix}]" if suffix else "")
-            fixtures = {
+    for item in test_items(namespace, "notebook", only=wanted):
+        for name, params, requested in expand(item):
+            provided = {
                 "submission": submission,
                 "reference": reference,
-                "rng": np.random.default_rng(_seed(name)),
+                "rng": rng_for(PUBLIC_SECRET, PUBLIC_STUDENT, name),
+                "record": Recorder(),
+                **params,
             }
-            wanted = [a for a in inspect.signature(func).parameters if a not in params]
             try:
-                func(**params, **{a: fixtures[a] for a in wanted})
+                with default_tolerance(rtol, atol):
+                    call_with_fixtures(
+                        item.func, (*params, *requested), fixtures, provided, usefixtures(item)
+                    )
             except Exception as exc:  # noqa: BLE001 - a failing check of any kind
                 failures.append(f"{name}: {type(exc).__name__}: {exc}")
                 print(f"FAIL {name}: {type(exc).__name__}: {exc}")
@@ -62,7 +72,3 @@ def run_checks(
     if failures:
         raise AssertionError(f"{len(failures)} check(s) failed:\n" + "\n".join(failures))
     print(f"All {passed} check(s) passed.")
-
-
-def _seed(name: str) -> int:
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big")

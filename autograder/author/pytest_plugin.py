@@ -2,15 +2,18 @@
 
 Installed as a pytest plugin (entry point ``pytest11``). Inside an assignment folder,
 ``pytest solutions/softmax/tests`` runs every hidden test against the reference solution;
-``--submission PATH`` runs them against a student's file instead. In a released student
+``--submission PATH`` runs them against a student's folder instead. In a released student
 folder (no reference), plain ``pytest`` runs the public tests against the student's own
 file, with the same random inputs as ``autograder check``. Either way the code
-under test runs in a worker process through the same proxy as in grading, so what passes
-here passes in ``autograder grade``.
+under test runs in a worker process through the same proxy as in grading, the ``rng``
+inputs are the ones grading gives that student's attempt (same course secret, student id
+and attempt; see ``seeding``), ``assert_close`` uses the spec's ``[tolerance]``, and
+a marker the grader would refuse fails the run here too.
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,22 +21,34 @@ from pathlib import Path
 import pytest
 
 from autograder.author.collector import load_reference
+from autograder.author.compare import default_tolerance
+from autograder.author.markers import expected_names
+from autograder.author.pytest_marks import check_names
 from autograder.author.recording import Recorder
-from autograder.course.spec import SPEC_FILE, AssignmentSpec, load_spec
+from autograder.author.seeding import PUBLIC_SECRET, PUBLIC_STUDENT, rng_for
+from autograder.course.paths import Course, course_paths
+from autograder.course.spec import SPEC_FILE, AssignmentSpec, SpecError, load_spec
 from autograder.course.submission import UnusableSubmission, read_submission
-from autograder.runner.one_submission import PUBLIC_SEED, PUBLIC_STUDENT, course_paths, rng_for
+from autograder.course.timestamps import ATTEMPTS_DIR
 from autograder.sandbox.proxy import CallLog, SubmissionProxy
 from autograder.sandbox.session import Chunk, Session
 from autograder.sandbox.zygote_launcher import default_launcher
 
+REFERENCE_STUDENT = "reference"
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
+    group = parser.getgroup("autograder")
+    group.addoption(
         "--submission",
         default=None,
         help="autograder: run hidden tests against this student folder instead of the reference",
     )
-    parser.addoption("--student-id", default="reference", help="autograder: id that seeds `rng`")
+    group.addoption(
+        "--student-id",
+        default=None,
+        help="autograder: the student id that seeds `rng` (default: the submission folder's name)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,15 +57,63 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "visibility(v): Gradescope visibility of a test's result")
 
 
-def _spec_for(path: Path) -> AssignmentSpec:
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse, as grading does, a marker the grader does not know (``point`` for ``points``)."""
+    for item in items:
+        if find_spec(item.path) is not None:
+            try:
+                check_names([list(item.iter_markers())], item.nodeid)
+            except SpecError as error:
+                raise pytest.UsageError(str(error)) from None
+
+
+def find_spec(path: Path) -> AssignmentSpec | None:
+    """The spec of the assignment folder holding ``path``, if there is one."""
     for folder in Path(path).resolve().parents:
-        if (folder / SPEC_FILE).is_file():
-            return load_spec(folder)
-    raise pytest.UsageError(f"{path} is not inside an assignment folder (no {SPEC_FILE} above it)")
+        spec_file = folder / SPEC_FILE
+        if spec_file.is_file():
+            return _cached_spec(folder, spec_file.stat().st_mtime_ns)
+    return None
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_spec(folder: Path, _mtime_ns: int) -> AssignmentSpec:
+    return load_spec(folder)
+
+
+def _spec_for(request: pytest.FixtureRequest) -> AssignmentSpec:
+    spec = find_spec(request.path)
+    if spec is None:
+        raise pytest.UsageError(f"{request.path} is not inside an assignment folder")
+    return spec
+
+
+def seed_of(config: pytest.Config, spec: AssignmentSpec) -> tuple[str, str]:
+    """(student id, attempt) as grading would use them for ``--submission``."""
+    chosen = config.getoption("--submission")
+    student = config.getoption("--student-id")
+    if not chosen:
+        return student or REFERENCE_STUDENT, ""
+    folder = Path(chosen).resolve()
+    if student is None:
+        inside_attempts = folder.parent.name == ATTEMPTS_DIR
+        student = folder.parents[1].name if inside_attempts else folder.name
+    return student, read_submission(folder, spec).digest
+
+
+@pytest.fixture(autouse=True)
+def _autograder_tolerance(request: pytest.FixtureRequest):
+    """``assert_close`` defaults to the ``[tolerance]`` of the test's assignment."""
+    spec = find_spec(request.path)
+    if spec is None:
+        yield
+        return
+    with default_tolerance(spec.tolerance.rtol, spec.tolerance.atol):
+        yield
 
 
 @pytest.fixture(scope="session")
-def _autograder_sessions(request: pytest.FixtureRequest):
+def _autograder_sessions():
     """One worker per assignment for the whole pytest run."""
     sessions: dict[Path, Session] = {}
     scratch = Path(tempfile.mkdtemp(prefix="autograder-pytest-"))
@@ -63,7 +126,7 @@ def _autograder_sessions(request: pytest.FixtureRequest):
 @pytest.fixture
 def reference(request: pytest.FixtureRequest):
     """The reference solution module of the assignment this test belongs to."""
-    spec = _spec_for(request.path)
+    spec = _spec_for(request)
     if spec.reference is None:
         pytest.fail(f"{spec.name}: this released folder has no reference solution")
     return load_reference(spec)
@@ -73,12 +136,13 @@ def reference(request: pytest.FixtureRequest):
 def submission(request: pytest.FixtureRequest, _autograder_sessions):
     """The code under test (reference by default), running in a worker process."""
     sessions, scratch = _autograder_sessions
-    spec = _spec_for(request.path)
+    spec = _spec_for(request)
     if spec.root not in sessions:
         chosen = request.config.getoption("--submission")
         if chosen or spec.reference is None:  # a released folder: the student's own file
+            folder = Path(chosen) if chosen else spec.root
             try:
-                chunks = read_submission(Path(chosen) if chosen else spec.root, spec).chunks
+                chunks = read_submission(folder, spec, expected_names(spec)).chunks
             except UnusableSubmission as bad:
                 pytest.fail(bad.message)
         else:
@@ -109,8 +173,14 @@ def record():
 
 @pytest.fixture
 def rng(request: pytest.FixtureRequest):
-    """The same per-student generator grading uses (student id from --student-id)."""
-    if _spec_for(request.path).reference is None:  # released: the inputs `check` uses
-        return rng_for(PUBLIC_SEED, PUBLIC_STUDENT, request.node.name)
-    student = request.config.getoption("--student-id")
-    return rng_for("pytest", student, request.node.name)
+    """The generator grading gives this test for the same student and attempt; for public
+    tests, the one ``autograder check`` gives every student."""
+    spec = _spec_for(request)
+    node = request.node
+    name = f"{node.cls.__name__}::{node.name}" if node.cls is not None else node.name
+    public = {spec.path(p).resolve() for p in spec.public_tests}
+    if spec.reference is None or Path(request.path).resolve() in public:
+        return rng_for(PUBLIC_SECRET, PUBLIC_STUDENT, name)
+    student, attempt = seed_of(request.config, spec)
+    secret = Course(spec.root.resolve().parents[1]).secret()
+    return rng_for(secret, student, name, attempt)

@@ -14,17 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from autograder.author.collector import load_suite
-from autograder.course.paths import Course
+from autograder.author.seeding import PUBLIC_SECRET, PUBLIC_STUDENT
+from autograder.course.paths import Course, course_paths
 from autograder.course.results import SubmissionResult
 from autograder.course.spec import SPEC_FILE, AssignmentSpec, SpecError, load_spec
 from autograder.course.submission import notebook_file
-from autograder.runner.one_submission import (
-    PUBLIC_SEED,
-    PUBLIC_STUDENT,
-    GradingContext,
-    course_paths,
-    grade_submission,
-)
+from autograder.runner.one_submission import GradingContext, grade_submission
 from autograder.sandbox.zygote_launcher import default_launcher
 
 
@@ -54,7 +49,7 @@ def find_public_spec(name: str, path: Path, course: Course) -> AssignmentSpec:
 
 def public_context(spec: AssignmentSpec) -> GradingContext:
     """Grading with the public tests and the fixed seed every student's check uses."""
-    return GradingContext(load_suite(spec, "public"), PUBLIC_SEED)
+    return GradingContext(load_suite(spec, "public"), PUBLIC_SECRET, fresh_inputs=False)
 
 
 def run_check(spec: AssignmentSpec, path: Path) -> SubmissionResult:
@@ -67,7 +62,7 @@ def run_check(spec: AssignmentSpec, path: Path) -> SubmissionResult:
     with ThreadPoolExecutor(max_workers=1) as pool:
         suite = pool.submit(load_suite, spec, "public")
         launcher = default_launcher(spec.limits, course_paths(spec))
-        ctx = GradingContext(suite.result(), PUBLIC_SEED, launcher)
+        ctx = GradingContext(suite.result(), PUBLIC_SECRET, launcher, fresh_inputs=False)
     if path.is_dir():
         return grade_submission(path, PUBLIC_STUDENT, ctx)
     if not path.is_file():

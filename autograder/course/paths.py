@@ -88,3 +88,9 @@ def find_course(start: Path | None = None) -> Course:
         if (folder / "solutions").is_dir() or (folder / "assignments").is_dir():
             return Course(folder)
     return Course(here)
+
+
+def course_paths(spec: AssignmentSpec) -> tuple[Path, ...]:
+    """Folders student code must never see: the assignment's and its course's."""
+    root = spec.root.resolve()
+    return (root, root.parents[1]) if len(root.parents) > 2 else (root,)

@@ -7,8 +7,11 @@ tolerances. A spec error names the file and the field and says how to fix it.
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +28,9 @@ class SpecError(UserError):
 
 @dataclass(frozen=True)
 class Problem:
+    """One ``[[problems]]`` entry: code problems earn their tests' points, written ones
+    their own ``points``."""
+
     id: str
     title: str
     written: bool = False
@@ -61,6 +67,17 @@ LIMIT_MINIMUMS = {
 
 
 ATTEMPT_POLICIES = ("latest", "best")
+# Problem ids and assignment names become file names, nbgrader cell ids and headings.
+IDENTIFIER = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """``[tolerance]``: the default ``rtol``/``atol`` of ``assert_close`` in this
+    assignment's tests (a test may still pass its own)."""
+
+    rtol: float = 1e-6
+    atol: float = 1e-9
 
 
 @dataclass(frozen=True)
@@ -92,8 +109,7 @@ class AssignmentSpec:
     public_tests: tuple[str, ...] = ()
     due: datetime | None = None
     limits: Limits = field(default_factory=Limits)
-    rtol: float = 1e-6
-    atol: float = 1e-9
+    tolerance: Tolerance = field(default_factory=Tolerance)
     late: LatePolicy = field(default_factory=LatePolicy)
     extensions: tuple[tuple[str, datetime], ...] = ()  # (student_id, new due date)
     attempts: str = "latest"  # which attempt counts: "latest" or "best" (after late penalty)
@@ -122,6 +138,32 @@ class AssignmentSpec:
         return dict(self.extensions).get(student_id, self.due)
 
 
+# Every key the spec may hold, per table. Anything else is an error that names the key.
+TOP_KEYS = (
+    "name",
+    "title",
+    "student_file",
+    "reference",
+    "problem_text",
+    "hidden_tests",
+    "public_tests",
+    "due",
+    "attempts",
+    "problems",
+    "limits",
+    "tolerance",
+    "late",
+    "extensions",
+    "lms",
+    "settings",
+)
+PROBLEM_KEYS = ("id", "title", "written", "points", "prompt")
+LATE_KEYS = tuple(f.name for f in fields(LatePolicy))
+TOLERANCE_KEYS = tuple(f.name for f in fields(Tolerance))
+LMS_KEYS = ("canvas_assignment_id",)
+# ``[settings]`` is free-form notes for people (conventions the tests follow); never read.
+
+
 def load_spec(folder: Path) -> AssignmentSpec:
     """Read ``folder/assignment.toml``; raise ``SpecError`` with a readable message."""
     path = Path(folder) / SPEC_FILE
@@ -135,51 +177,101 @@ def load_spec(folder: Path) -> AssignmentSpec:
 
 
 def parse_spec(data: dict[str, Any], root: Path, *, source: str = SPEC_FILE) -> AssignmentSpec:
-    """Build a spec from parsed TOML, checking every field a user could get wrong."""
-
-    def need(key: str, kind: type, where: dict = data) -> Any:
-        if key not in where:
-            raise SpecError(f"{source}: missing required field {key!r}")
-        value = where[key]
-        if not isinstance(value, kind):
-            raise SpecError(f"{source}: {key!r} must be a {kind.__name__}, got {value!r}")
-        return value
-
-    name = need("name", str)
-    problems = tuple(_parse_problem(p, source) for p in need("problems", list))
+    """Build a spec from parsed TOML, checking every key and type a user could get wrong."""
+    check_keys(data, TOP_KEYS, "the top level", source)
+    name = _identifier(_need(data, "name", source), "name", source)
+    student_file = _text(_need(data, "student_file", source), "student_file", source)
+    entries = _need(data, "problems", source)
+    if not isinstance(entries, list) or not entries:
+        raise SpecError(f"{source}: 'problems' must hold at least one [[problems]] table")
+    problems = tuple(_parse_problem(p, i, source) for i, p in enumerate(entries, start=1))
     ids = [p.id for p in problems]
     if len(set(ids)) != len(ids):
         raise SpecError(f"{source}: problem ids must be unique, got {ids}")
-    limits = data.get("limits", {})
-    tolerance = data.get("tolerance", {})
+    lms = _table(data, "lms", source)
+    check_keys(lms, LMS_KEYS, "[lms]", source)
+    _table(data, "settings", source)
     return AssignmentSpec(
         name=name,
-        title=data.get("title", name),
+        title=_text(data.get("title", name), "title", source),
         root=root,
-        student_file=need("student_file", str),
+        student_file=student_file,
         problems=problems,
-        reference=data.get("reference"),
-        problem_text=data.get("problem_text"),
-        hidden_tests=tuple(data.get("hidden_tests", ())),
-        public_tests=tuple(data.get("public_tests", ())),
+        reference=_optional_text(data, "reference", source),
+        problem_text=_optional_text(data, "problem_text", source),
+        hidden_tests=_text_list(data, "hidden_tests", source),
+        public_tests=_text_list(data, "public_tests", source),
         due=_parse_due(data.get("due"), source),
-        limits=_parse_limits(limits, source),
-        rtol=float(tolerance.get("rtol", 1e-6)),
-        atol=float(tolerance.get("atol", 1e-9)),
-        late=_parse_late(data.get("late", {}), source),
-        extensions=_parse_extensions(data.get("extensions", {}), source),
+        limits=_parse_limits(_table(data, "limits", source), source),
+        tolerance=_parse_tolerance(_table(data, "tolerance", source), source),
+        late=_parse_late(_table(data, "late", source), source),
+        extensions=_parse_extensions(_table(data, "extensions", source), source),
         attempts=_parse_attempts(data.get("attempts", "latest"), source),
         raw=data,
     )
 
 
-def _parse_limits(table: Any, source: str) -> Limits:
-    if not isinstance(table, dict):
-        raise SpecError(f"{source}: [limits] must be a table")
-    unknown = set(table) - {f.name for f in fields(Limits)}
-    if unknown:
-        known = ", ".join(f.name for f in fields(Limits))
-        raise SpecError(f"{source}: unknown [limits] field(s) {sorted(unknown)}; known: {known}")
+def check_keys(table: dict, allowed: Iterable[str], where: str, source: str) -> None:
+    """Refuse a key not in ``allowed``, suggesting the closest allowed one."""
+    allowed = list(allowed)
+    for key in table:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+            close = close or [a for a in allowed if key in a or a in key]
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise SpecError(
+                f"{source}: unknown key {key!r} in {where}{hint}; allowed: {', '.join(allowed)}"
+            )
+
+
+def _need(data: dict, key: str, source: str) -> Any:
+    if key not in data:
+        raise SpecError(f"{source}: missing required key {key!r}")
+    return data[key]
+
+
+def _text(value: Any, key: str, source: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(f"{source}: '{key}' must be a non-empty string, got {value!r}")
+    return value
+
+
+def _optional_text(data: dict, key: str, source: str) -> str | None:
+    return _text(data[key], key, source) if key in data else None
+
+
+def _identifier(value: Any, key: str, source: str) -> str:
+    if not isinstance(value, str) or not IDENTIFIER.match(value):
+        raise SpecError(
+            f"{source}: {key} {value!r} may hold only letters, digits, '_' and '-' "
+            "(it names files and notebook cells)"
+        )
+    return value
+
+
+def _text_list(data: dict, key: str, source: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise SpecError(f'{source}: {key!r} must be a list of file paths, like ["tests/x.py"]')
+    return tuple(value)
+
+
+def _table(data: dict, key: str, source: str) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise SpecError(f"{source}: {key!r} must be a table ([{key}]), got {value!r}")
+    return value
+
+
+def _number(value: Any, what: str, source: str, *, minimum: float = 0.0) -> float:
+    """A real number (not a boolean, not a string) of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+        raise SpecError(f"{source}: {what} must be a number >= {minimum:g}, got {value!r}")
+    return float(value)
+
+
+def _parse_limits(table: dict, source: str) -> Limits:
+    check_keys(table, [f.name for f in fields(Limits)], "[limits]", source)
     values: dict[str, Any] = {}
     for name in ("call_timeout", "submission_timeout"):
         if name in table:
@@ -199,18 +291,41 @@ def _parse_limits(table: Any, source: str) -> Limits:
     return Limits(**values)
 
 
-def _parse_problem(entry: Any, source: str) -> Problem:
-    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-        raise SpecError(f"{source}: every [[problems]] entry needs a string 'id', got {entry!r}")
-    written = bool(entry.get("written", False))
-    if written and not isinstance(entry.get("points"), (int, float)):
-        raise SpecError(f"{source}: written problem {entry['id']!r} needs numeric 'points'")
+def _parse_tolerance(table: dict, source: str) -> Tolerance:
+    check_keys(table, TOLERANCE_KEYS, "[tolerance]", source)
+    return Tolerance(**{k: _number(v, f"[tolerance] {k}", source) for k, v in table.items()})
+
+
+def _parse_problem(entry: Any, number: int, source: str) -> Problem:
+    if not isinstance(entry, dict):
+        raise SpecError(f"{source}: [[problems]] entry {number} must be a table, got {entry!r}")
+    where = f"[[problems]] entry {number}"
+    check_keys(entry, PROBLEM_KEYS, where, source)
+    problem_id = _identifier(_need(entry, "id", f"{source}: {where}"), f"{where}: id", source)
+    where = f"problem {problem_id!r}"
+    written = entry.get("written", False)
+    if not isinstance(written, bool):
+        raise SpecError(f"{source}: {where}: 'written' must be true or false, got {written!r}")
+    if written:
+        points = _number(
+            _need(entry, "points", f"{source}: written {where}"), f"{where}: 'points'", source
+        )
+        if points == 0:
+            raise SpecError(f"{source}: {where}: a written problem needs 'points' above 0")
+    elif "points" in entry:
+        raise SpecError(
+            f"{source}: {where}: 'points' is only for written problems; a code problem earns "
+            "the points of its tests (@pytest.mark.points)"
+        )
+    prompt = entry.get("prompt", "")
+    if not isinstance(prompt, str):
+        raise SpecError(f"{source}: {where}: 'prompt' must be a string")
     return Problem(
-        id=entry["id"],
-        title=entry.get("title", entry["id"]),
+        id=problem_id,
+        title=_text(entry.get("title", problem_id), "title", f"{source}: {where}"),
         written=written,
-        points=float(entry.get("points", 0.0)),
-        prompt=entry.get("prompt", ""),
+        points=points if written else 0.0,
+        prompt=prompt,
     )
 
 
@@ -229,20 +344,9 @@ def _parse_due(value: Any, source: str, key: str = "due") -> datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _parse_late(table: Any, source: str) -> LatePolicy:
-    if not isinstance(table, dict):
-        raise SpecError(f"{source}: [late] must be a table, got {table!r}")
-    unknown = sorted(set(table) - {"grace_minutes", "penalty_per_day", "max_days"})
-    if unknown:
-        raise SpecError(
-            f"{source}: [late] has unknown key(s) {unknown}; "
-            "known: grace_minutes, penalty_per_day, max_days"
-        )
-    values = {}
-    for key, value in table.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise SpecError(f"{source}: [late] {key} must be a number >= 0, got {value!r}")
-        values[key] = float(value)
+def _parse_late(table: dict, source: str) -> LatePolicy:
+    check_keys(table, LATE_KEYS, "[late]", source)
+    values = {key: _number(value, f"[late] {key}", source) for key, value in table.items()}
     if values.get("penalty_per_day", 0.0) > 1:
         raise SpecError(
             f"{source}: [late] penalty_per_day is a fraction of the score (0.1 = 10%), "
@@ -251,9 +355,7 @@ def _parse_late(table: Any, source: str) -> LatePolicy:
     return LatePolicy(**values)
 
 
-def _parse_extensions(table: Any, source: str) -> tuple[tuple[str, datetime], ...]:
-    if not isinstance(table, dict):
-        raise SpecError(f"{source}: [extensions] must be a table of student_id = date-time")
+def _parse_extensions(table: dict, source: str) -> tuple[tuple[str, datetime], ...]:
     return tuple(
         (str(student), _parse_due(when, source, f"extensions.{student}"))
         for student, when in sorted(table.items())

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from autograder.course.notebooks import BadNotebook, read_notebook
@@ -44,17 +44,23 @@ def notebook_file(spec: AssignmentSpec) -> str:
     return Path(spec.student_file).with_suffix(".ipynb").name
 
 
-def read_submission(folder: Path, spec: AssignmentSpec) -> SubmissionSource:
-    """The student's file as chunks, or ``UnusableSubmission`` with a clear message."""
+def read_submission(
+    folder: Path, spec: AssignmentSpec, expected: Sequence[str] = ()
+) -> SubmissionSource:
+    """The student's file as chunks, or ``UnusableSubmission`` with a clear message.
+
+    ``expected`` names the functions the student writes (the reference's solution
+    regions), so that missing, renamed or moved ones can be named in the message.
+    """
     folder = Path(folder)
     path = folder / spec.student_file
     notebook = folder / notebook_file(spec)
     has_script = path.exists() or path.is_symlink()
     has_notebook = notebook.exists() or notebook.is_symlink()
     if has_notebook and not has_script and notebook != path:
-        return _read_notebook(notebook, spec)
+        return _read_notebook(notebook, list(expected))
     source = _read_script(path, folder, spec)
-    source.expected_names = expected_names(spec)
+    source.expected_names = list(expected)
     if has_notebook and notebook != path:
         source.notes.append(
             f"both {spec.student_file} and {notebook.name} were handed in; {spec.student_file} "
@@ -63,37 +69,17 @@ def read_submission(folder: Path, spec: AssignmentSpec) -> SubmissionSource:
     return source
 
 
-def _read_notebook(path: Path, spec: AssignmentSpec) -> SubmissionSource:
+def _read_notebook(path: Path, names: list[str]) -> SubmissionSource:
     if path.is_symlink() or not path.is_file():
         raise UnusableSubmission(
             "error", f"{path.name} is a symbolic link or not a file; submit the notebook itself"
         )
-    names = expected_names(spec)
     try:
         code = read_notebook(path, names)
     except BadNotebook as bad:
         raise UnusableSubmission(bad.status, bad.message) from None
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return SubmissionSource(path, code.chunks, digest, code.notes, names)
-
-
-def expected_names(spec: AssignmentSpec) -> list[str]:
-    """Names of the functions and classes the student writes (solution cells), if known."""
-    if not spec.reference or not spec.path(spec.reference).is_file():
-        return []
-    path = spec.path(spec.reference)
-    return list(_solution_names(path, path.stat().st_mtime_ns))
-
-
-@lru_cache(maxsize=32)
-def _solution_names(path: Path, _mtime: int) -> tuple[str, ...]:
-    from autograder.release.notebook import NotebookBuildError, split_reference
-
-    try:
-        pieces = split_reference(path.read_text(encoding="utf-8"), path.name)
-    except (NotebookBuildError, OSError, UnicodeDecodeError):
-        return ()
-    return tuple(p.name for p in pieces if p.kind == "solution")
 
 
 def missing_names_note(source: SubmissionSource, defined: list[str]) -> list[str]:

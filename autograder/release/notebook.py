@@ -21,8 +21,10 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from autograder.author.collector import CONFTEST
+from autograder.author.markers import holds_solution, solution_regions, without_markers
 from autograder.course.files import ANSWER_STUB, answer_cell_id
-from autograder.course.spec import AssignmentSpec
+from autograder.course.spec import AssignmentSpec, Tolerance
 from autograder.course.submission import notebook_file
 from autograder.errors import UserError
 from autograder.release.student_text import notebook_intro
@@ -61,6 +63,7 @@ def split_reference(source: str, filename: str = "reference") -> list[CodePiece]
         tree = ast.parse(source, filename=filename)
     except SyntaxError as exc:
         raise NotebookBuildError(f"{filename}:{exc.lineno}: {exc.msg}") from None
+    regions = solution_regions(source, filename)
     lines = source.splitlines(keepends=True)
     pieces: list[CodePiece] = []
     pending: list[str] = []
@@ -69,14 +72,13 @@ def split_reference(source: str, filename: str = "reference") -> list[CodePiece]
         end = _block_end(lines, node)
         text = "".join(lines[cursor:end])
         cursor = end
-        if _holds_solution(lines, node) and isinstance(
-            node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-        ):
+        solution = holds_solution(regions, node.lineno, end)
+        if solution and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             if pending:
                 pieces.append(_setup(pending, len(pieces)))
                 pending = []
             pieces.append(CodePiece("solution", node.name, text.strip("\n") + "\n"))
-        elif _holds_solution(lines, node):
+        elif solution:
             raise NotebookBuildError(
                 f"{filename}:{node.lineno}: a solution region must sit inside a top-level "
                 "function or class so that it can become a notebook solution cell"
@@ -107,26 +109,27 @@ def _block_end(lines: list[str], node: ast.stmt) -> int:
     return end
 
 
-def _holds_solution(lines: list[str], node: ast.stmt) -> bool:
-    end = _block_end(lines, node)
-    return any("BEGIN SOLUTION" in line for line in lines[node.lineno - 1 : end])
-
-
 def _setup(texts: list[str], index: int) -> CodePiece:
     return CodePiece("setup", f"setup_{index + 1}", "".join(texts).strip("\n") + "\n")
 
 
 def tests_by_problem(path: Path) -> dict[str, TestPiece]:
-    """The test functions of one pytest-style file, grouped by their problem marker."""
+    """The tests of one pytest-style file (functions and ``Test*`` classes), grouped by
+    problem: the function's or class's marker, else the module's ``pytestmark``. The
+    prelude (the file's other code) starts with the ``conftest.py`` beside the file, so
+    author fixtures work in the notebook's check cells too."""
     source = path.read_text(encoding="utf-8")
+    conftest = path.parent / CONFTEST
     tree = ast.parse(source, filename=str(path))
     lines = source.splitlines(keepends=True)
-    prelude, grouped = [], {}
+    module_problem = next((_problem_in(n.value) for n in tree.body if _assigns_pytestmark(n)), None)
+    prelude = [conftest.read_text(encoding="utf-8")] if conftest.is_file() else []
+    grouped: dict[str, list[tuple[str, str]]] = {}
     for node in tree.body:
         start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
         text = "".join(lines[start - 1 : node.end_lineno])
-        problem = _problem_of(node)
-        if isinstance(node, ast.FunctionDef) and node.name.startswith("test") and problem:
+        problem = _problem_of(node) or module_problem
+        if _is_test(node) and problem:
             grouped.setdefault(problem, []).append((node.name, text))
         else:
             prelude.append(text)
@@ -140,16 +143,40 @@ def tests_by_problem(path: Path) -> dict[str, TestPiece]:
     }
 
 
+def _is_test(node: ast.stmt) -> bool:
+    if isinstance(node, ast.FunctionDef):
+        return node.name.startswith("test")
+    return isinstance(node, ast.ClassDef) and node.name.startswith("Test")
+
+
+def _assigns_pytestmark(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets
+    )
+
+
 def _problem_of(node: ast.stmt) -> str | None:
+    """The problem marker on a function or class, or (for a class) on its first method."""
     for decorator in getattr(node, "decorator_list", []):
+        found = _problem_in(decorator)
+        if found:
+            return found
+    if isinstance(node, ast.ClassDef):
+        return next((p for item in node.body if (p := _problem_of(item))), None)
+    return None
+
+
+def _problem_in(expression: ast.expr) -> str | None:
+    """The id in the first ``pytest.mark.problem("id")`` call within ``expression``."""
+    for sub in ast.walk(expression):
         if (
-            isinstance(decorator, ast.Call)
-            and isinstance(decorator.func, ast.Attribute)
-            and decorator.func.attr == "problem"
-            and decorator.args
-            and isinstance(decorator.args[0], ast.Constant)
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and sub.func.attr == "problem"
+            and sub.args
+            and isinstance(sub.args[0], ast.Constant)
         ):
-            return str(decorator.args[0].value)
+            return str(sub.args[0].value)
     return None
 
 
@@ -171,7 +198,7 @@ def source_notebook(spec: AssignmentSpec, points: dict[str, float]) -> NotebookN
             cells.append(_cell(new_code_cell(piece.source), piece.name, locked=True))
     public = [tests_by_problem(spec.path(p)) for p in spec.public_tests]
     hidden = [tests_by_problem(spec.path(p)) for p in spec.hidden_tests]
-    stripped_reference = _without_markers(reference)
+    stripped_reference = without_markers(reference)
     for problem in spec.problems:
         if problem.written:
             continue
@@ -180,7 +207,9 @@ def source_notebook(spec: AssignmentSpec, points: dict[str, float]) -> NotebookN
         if not (mine_public or mine_hidden):
             continue
         cells.append(_locked_markdown(f"### Checks: {problem.title}", f"{problem.id}_checks_title"))
-        source = _test_cell_source(problem.title, mine_public, mine_hidden, stripped_reference)
+        source = _test_cell_source(
+            problem.title, mine_public, mine_hidden, stripped_reference, spec.tolerance
+        )
         cells.append(
             _cell(
                 new_code_cell(source),
@@ -217,15 +246,20 @@ def test_cell_id(problem_id: str) -> str:
 
 
 def _test_cell_source(
-    title: str, public: list[TestPiece], hidden: list[TestPiece], reference: str
+    title: str,
+    public: list[TestPiece],
+    hidden: list[TestPiece],
+    reference: str,
+    tolerance: Tolerance,
 ) -> str:
     parts = [f"# Checks for {title}: run this cell to test your code above."]
+    tol = f"rtol={tolerance.rtol!r}, atol={tolerance.atol!r}"
     names: list[str] = []
     for piece in public:
         parts += [piece.prelude, *piece.functions]
         names += piece.names
     parts.append(f"from {CHECKS_MODULE} import run_checks")
-    parts.append(f"run_checks(globals(), [{', '.join(names)}])")
+    parts.append(f"run_checks(globals(), [{', '.join(names)}], {tol})")
     if hidden:
         hidden_names: list[str] = []
         parts.append("### BEGIN HIDDEN TESTS")
@@ -234,18 +268,11 @@ def _test_cell_source(
         for piece in hidden:
             parts += [piece.prelude, *piece.functions]
             hidden_names += piece.names
-        parts.append(f"run_checks(globals(), [{', '.join(hidden_names)}], reference=_reference)")
+        parts.append(
+            f"run_checks(globals(), [{', '.join(hidden_names)}], reference=_reference, {tol})"
+        )
         parts.append("### END HIDDEN TESTS")
     return "\n\n".join(p for p in parts if p.strip()) + "\n"
-
-
-def _without_markers(source: str) -> str:
-    """The reference without its marker comments (they would confuse ClearSolutions)."""
-    return "".join(
-        line
-        for line in source.splitlines(keepends=True)
-        if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line
-    )
 
 
 def _locked_markdown(text: str, grade_id: str) -> NotebookNode:
@@ -322,7 +349,7 @@ def filled_notebook(student: NotebookNode, source: NotebookNode) -> NotebookNode
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and cell.cell_type == "code":
-            cell.source = _without_markers(answers[meta["grade_id"]])
+            cell.source = without_markers(answers[meta["grade_id"]])
         elif meta.get("solution"):
             cell.source = "An answer written by the reference student."
     return nb

@@ -8,14 +8,14 @@ untouched template must score exactly 0: an assignment that fails either is refu
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.author.collector import load_suite
+from autograder.author.collector import CONFTEST, load_suite
+from autograder.author.markers import make_template
 from autograder.course.files import ANSWER_PLACEHOLDER, ANSWERS_FILE
 from autograder.course.results import SubmissionResult
 from autograder.course.spec import SPEC_FILE, AssignmentSpec
@@ -30,8 +30,6 @@ from autograder.release.notebook import (
 from autograder.release.student_text import readme_header, with_header
 from autograder.runner.one_submission import GradingContext, grade_submission
 
-BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
-END = re.compile(r"^\s*### END SOLUTION\s*$")
 PUBLIC_TESTS_DIR = "tests"
 RELEASE_SECRET = "release-check"
 
@@ -48,30 +46,6 @@ class ReleaseReport:
     template: SubmissionResult
     notebook_reference: SubmissionResult | None = None  # the notebook answered by the reference
     notebook_template: SubmissionResult | None = None
-
-
-def make_template(reference_source: str, filename: str = "reference") -> str:
-    """Replace each solution region by a stub that raises ``NotImplementedError``."""
-    out, inside, start = [], False, 0
-    for number, line in enumerate(reference_source.splitlines(keepends=True), start=1):
-        begin = BEGIN.match(line)
-        if begin:
-            if inside:
-                raise ReleaseRefused(
-                    f"{filename}:{number}: BEGIN SOLUTION inside another solution region"
-                )
-            inside, start = True, number
-            indent = begin.group(1)
-            out.append(f"{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError\n")
-        elif END.match(line):
-            if not inside:
-                raise ReleaseRefused(f"{filename}:{number}: END SOLUTION without a BEGIN SOLUTION")
-            inside = False
-        elif not inside:
-            out.append(line)
-    if inside:
-        raise ReleaseRefused(f"{filename}:{start}: BEGIN SOLUTION is never closed")
-    return "".join(out)
 
 
 def release(spec: AssignmentSpec, out: Path) -> ReleaseReport:
@@ -182,9 +156,12 @@ def _write_package(spec: AssignmentSpec, folder: Path, template_source: str) -> 
     if spec.written_problems:
         files[ANSWERS_FILE] = answers_template(spec)
     for relative in spec.public_tests:
-        files[f"{PUBLIC_TESTS_DIR}/{Path(relative).name}"] = spec.path(relative).read_text(
-            encoding="utf-8"
-        )
+        path = spec.path(relative)
+        files[f"{PUBLIC_TESTS_DIR}/{path.name}"] = path.read_text(encoding="utf-8")
+        if (path.parent / CONFTEST).is_file():  # the public tests' own fixtures
+            files[f"{PUBLIC_TESTS_DIR}/{CONFTEST}"] = (path.parent / CONFTEST).read_text(
+                encoding="utf-8"
+            )
     written = []
     for relative, text in files.items():
         path = folder / relative

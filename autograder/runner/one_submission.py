@@ -7,7 +7,6 @@ score is ever read from the worker: a test passes when its function returns norm
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 import time
@@ -15,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
 from autograder.author.collector import TestCase, TestSuite
+from autograder.author.compare import default_tolerance
 from autograder.author.recording import Recorder
+from autograder.author.seeding import rng_for
+from autograder.course.paths import course_paths
 from autograder.course.results import SubmissionResult, TestResult
-from autograder.course.spec import AssignmentSpec
 from autograder.course.submission import UnusableSubmission, missing_names_note, read_submission
 from autograder.sandbox.errors import SubmissionFault
 from autograder.sandbox.proxy import CallLog, SubmissionProxy
@@ -28,10 +27,6 @@ from autograder.sandbox.session import Launcher, LoadReport, Session
 from autograder.sandbox.zygote_launcher import default_launcher
 
 MAX_PRINTED = 10_000  # characters of student output kept in results.json
-# Public tests draw the same random inputs for everyone, wherever they run (`autograder
-# check`, plain pytest in the student's folder, the feedback): secret and id are fixed.
-PUBLIC_SEED = "public-check"
-PUBLIC_STUDENT = "student"
 
 
 @dataclass(frozen=True)
@@ -45,18 +40,7 @@ class GradingContext:
     suite: TestSuite
     secret: str
     launcher: Launcher | None = None
-
-
-def rng_for(secret: str, student_id: str, test_name: str) -> np.random.Generator:
-    """The per-student random generator of one test: stable across regrades."""
-    digest = hashlib.sha256(f"{secret}\0{student_id}\0{test_name}".encode()).digest()
-    return np.random.default_rng(int.from_bytes(digest[:8], "big"))
-
-
-def course_paths(spec: AssignmentSpec) -> tuple[Path, ...]:
-    """Folders student code must never see: the assignment's and its course's."""
-    root = spec.root.resolve()
-    return (root, root.parents[1]) if len(root.parents) > 2 else (root,)
+    fresh_inputs: bool = True  # new random inputs for each attempt (see author.seeding)
 
 
 def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> SubmissionResult:
@@ -64,7 +48,7 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
     spec = ctx.suite.spec
     started = time.monotonic()
     try:
-        source = read_submission(folder, spec)
+        source = read_submission(folder, spec, ctx.suite.solution_names)
     except UnusableSubmission as bad:
         return _finish(
             spec.name,
@@ -91,7 +75,9 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             status = report.fault.status
         else:
             message = _load_message(report, source.path.name)
-            tests = [_run_test(case, session, student_id, ctx) for case in ctx.suite.tests]
+            attempt = source.digest if ctx.fresh_inputs else ""
+            seed = (ctx.secret, student_id, attempt)
+            tests = [_run_test(case, session, seed, ctx) for case in ctx.suite.tests]
             status = _status(report, session)
             if status != "ok" and not message:
                 message = session.faults[0].message
@@ -107,19 +93,23 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
     return result
 
 
-def _run_test(case: TestCase, session: Session, student_id: str, ctx: GradingContext) -> TestResult:
+def _run_test(
+    case: TestCase, session: Session, seed: tuple[str, str, str], ctx: GradingContext
+) -> TestResult:
     log = CallLog()
     recorder = Recorder()
-    available = {
+    secret, student_id, attempt = seed
+    provided = {
         "submission": SubmissionProxy(session, log),
         "reference": ctx.suite.reference,
-        "rng": rng_for(ctx.secret, student_id, case.name),
+        "rng": rng_for(secret, student_id, case.name, attempt),
         "record": recorder,
     }
-    kwargs = {**case.params, **{name: available[name] for name in case.fixtures}}
+    tolerance = ctx.suite.spec.tolerance
     started = time.monotonic()
     try:
-        case.func(**kwargs)
+        with default_tolerance(tolerance.rtol, tolerance.atol):
+            case.run(provided)
         outcome, output = "passed", ""
     except AssertionError as exc:
         outcome, output = "failed", str(exc) or "assertion failed"

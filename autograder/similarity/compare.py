@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.author.markers import expected_names
 from autograder.course.spec import AssignmentSpec
-from autograder.course.submission import expected_names
 from autograder.similarity.candidates import candidate_pairs, inverted_index, pairing_limit
 from autograder.similarity.documents import Document, read_class, read_template
 from autograder.similarity.scores import FILE_FLOOR, Pair, function_sets, score_pair, share

@@ -90,7 +90,7 @@ def read_template(
 def _template_from_reference(
     spec: AssignmentSpec, keep: Collection[str]
 ) -> tuple[Document | None, str]:
-    from autograder.release.package import make_template
+    from autograder.author.markers import make_template
 
     if not spec.reference or not spec.path(spec.reference).is_file():
         return None, "no template (the assignment is not released and has no reference)"

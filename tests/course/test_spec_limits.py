@@ -43,7 +43,7 @@ def test_every_resource_limit_can_be_set():
         ({"max_file_mb": 1.5}, "max_file_mb must be a whole number"),
         ({"cpu_seconds": True}, "cpu_seconds must be a whole number"),
         ({"call_timeout": -1}, "call_timeout must be a positive number of seconds"),
-        ({"memory": 10}, "unknown [limits] field(s) ['memory']"),
+        ({"memory": 10}, "unknown key 'memory' in [limits] (did you mean 'memory_mb'?)"),
     ],
 )
 def test_bad_limits_are_refused_with_the_field_named(table, words):

@@ -13,7 +13,7 @@ update rule, and a wrong gradient is already paid for in the `gradient` problem.
 import numpy as np
 import pytest
 
-from autograder.author.compare import assert_close
+from autograder.author import assert_close
 
 FIXED_X = [
     [1.0, 0.5, -1.0],

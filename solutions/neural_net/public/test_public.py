@@ -8,8 +8,7 @@ your values with the reference on fixed and random inputs.
 import numpy as np
 import pytest
 
-from autograder.author.compare import assert_close
-from autograder.author.gradcheck import assert_gradient_matches
+from autograder.author import assert_close, assert_gradient_matches
 
 KEYS = {"d_w1": "W1", "d_b1": "b1", "d_w2": "W2", "d_b2": "b2"}
 

@@ -23,8 +23,7 @@ transposed weight gradient always has the wrong shape.
 import numpy as np
 import pytest
 
-from autograder.author.compare import assert_close
-from autograder.author.gradcheck import assert_gradient_matches, sample_indices
+from autograder.author import assert_close, assert_gradient_matches, sample_indices
 
 GRADS = {"d_w1": "W1", "d_b1": "b1", "d_w2": "W2", "d_b2": "b2"}
 CONVENTION = "mean NLL + c/(2n)·(ΣW1² + ΣW2²)"

@@ -10,7 +10,7 @@ purpose, so only the tests named `..._extreme_...` probe overflow.
 import numpy as np
 import pytest
 
-from autograder.author.compare import assert_close
+from autograder.author import assert_close
 
 # Jacobian of softmax([5, 7, 8]) as printed (8 decimals) in the source material.
 SEED_JACOBIAN = [

@@ -14,7 +14,7 @@ one-hot and to noisy class distributions; the expected bits come from the refere
 import numpy as np
 import pytest
 
-from autograder.author.compare import assert_close
+from autograder.author import assert_close
 
 FIXED_W = [[0.2, -0.5, 1.0], [0.7, 0.1, -0.3]]  # D = 2, C = 3
 FIXED_B = [0.1, 0.0, -0.2]
