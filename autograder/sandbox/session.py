@@ -105,20 +105,15 @@ class Session:
     # -- calls ------------------------------------------------------------------------
 
     def call(self, path: list[str], args: tuple, kwargs: dict, handle: Handle | None = None) -> Any:
-        blobs: list[bytes] = []
+        """Call the student's ``path`` (on ``handle``, when given) and return its value."""
+        worker = self._ready_worker()
+        blobs: list = []
         header = {
             "op": "call",
             "path": path,
             "args": encode(list(args), blobs),
             "kwargs": encode(dict(kwargs), blobs),
         }
-        return self._request(header, blobs, path, handle)
-
-    def get(self, path: list[str], handle: Handle | None = None) -> Any:
-        return self._request({"op": "get", "path": path}, [], path, handle)
-
-    def _request(self, header: dict, blobs: list[bytes], path: list[str], handle: Handle | None):
-        worker = self._ready_worker()
         if handle is not None:
             if handle.generation != self.generation:
                 raise WorkerCrashed(
@@ -127,16 +122,10 @@ class Session:
                 )
             header["handle"] = handle.id
         name = ".".join(path) or "value"
-        reply, reply_blobs = self._exchange(worker, header, blobs, f"calling {name}")
+        reply, value = self._exchange(worker, header, blobs, f"calling {name}", decoded=True)
         if not reply.get("ok"):
             error = reply.get("error")
             raise _fault_from_error(error if isinstance(error, dict) else {}, name)
-        try:
-            value = decode(reply.get("value"), reply_blobs)
-        except ProtocolError as exc:
-            raise WorkerCrashed(
-                f"{name} returned something that could not be read: {exc}"
-            ) from None
         return self._stamp(value)
 
     # -- internals --------------------------------------------------------------------
@@ -197,11 +186,25 @@ class Session:
         errors = sorted([*errors, *self.skipped.values()], key=lambda e: e["chunk"])
         return LoadReport(errors, defined)
 
-    def _exchange(self, worker: WorkerProcess, header: dict, blobs: list[bytes], doing: str):
+    def _exchange(
+        self, worker: WorkerProcess, header: dict, blobs: list, doing: str, decoded: bool = False
+    ) -> tuple[dict, Any]:
+        """Send one request; the reply and its blobs (or, ``decoded``, its value).
+
+        Reading and decoding the reply share the call's deadline; any way the reply can be
+        wrong (forged, oversized, too deep) is the student's fault, never the grader's.
+        """
         timeout = self._check_budget(doing)
+        deadline = time.monotonic() + timeout
         try:
-            return worker.request(header, blobs, timeout)
+            reply, reply_blobs = worker.request(header, blobs, timeout)
+            if not decoded:
+                return reply, reply_blobs
+            if not reply.get("ok"):
+                return reply, None
+            return reply, decode(reply.get("value"), reply_blobs, deadline=deadline)
         except ChannelTimeout:
+            worker.kill()
             fault = CallTimeout(f"time limit ({timeout:.3g} s) exceeded while {doing}")
         except ChannelClosed:
             worker.kill()
