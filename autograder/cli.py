@@ -239,7 +239,7 @@ def cmd_similarity(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace, course: Course) -> int:
-    from autograder.sandbox.doctor import diagnose
+    from autograder.sandbox import diagnose
 
     diagnosis = diagnose(course.root)
     table = Table(title=f"Sandbox guarantees on this machine (mode: {diagnosis.mode})")

@@ -9,8 +9,7 @@ here passes in ``autograder grade``.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,8 @@ from autograder.author.collector import load_reference
 from autograder.author.recording import Recorder
 from autograder.course.spec import SPEC_FILE, AssignmentSpec, load_spec
 from autograder.course.submission import read_submission
-from autograder.runner.one_submission import course_paths, rng_for
-from autograder.sandbox.proxy import CallLog, SubmissionProxy
-from autograder.sandbox.session import Chunk, Session
-from autograder.sandbox.zygote_launcher import default_launcher
+from autograder.runner.one_submission import policy_for, rng_for
+from autograder.sandbox import CallLog, Chunk, Session, SubmissionProxy, open_session
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -51,11 +48,8 @@ def _spec_for(path: Path) -> AssignmentSpec:
 def _autograder_sessions(request: pytest.FixtureRequest):
     """One worker per assignment for the whole pytest run."""
     sessions: dict[Path, Session] = {}
-    scratch = Path(tempfile.mkdtemp(prefix="autograder-pytest-"))
-    yield sessions, scratch
-    for session in sessions.values():
-        session.close()
-    shutil.rmtree(scratch, ignore_errors=True)
+    with contextlib.ExitStack() as stack:
+        yield sessions, stack
 
 
 @pytest.fixture
@@ -67,7 +61,7 @@ def reference(request: pytest.FixtureRequest):
 @pytest.fixture
 def submission(request: pytest.FixtureRequest, _autograder_sessions):
     """The code under test (reference by default), running in a worker process."""
-    sessions, scratch = _autograder_sessions
+    sessions, stack = _autograder_sessions
     spec = _spec_for(request.path)
     if spec.root not in sessions:
         chosen = request.config.getoption("--submission")
@@ -76,13 +70,13 @@ def submission(request: pytest.FixtureRequest, _autograder_sessions):
         else:
             source = spec.path(spec.reference).read_text(encoding="utf-8")
             chunks = [Chunk(spec.student_file, source)]
-        session = Session(
-            default_launcher(spec.limits, course_paths(spec)),
-            scratch,
-            spec.module_name,
-            chunks,
-            call_timeout=spec.limits.call_timeout,
-            total_timeout=10 * spec.limits.submission_timeout,
+        session = stack.enter_context(
+            open_session(
+                policy_for(spec),
+                spec.module_name,
+                chunks,
+                total_timeout=10 * spec.limits.submission_timeout,
+            )
         )
         report = session.start()
         if report.fault or report.chunk_errors:

@@ -8,8 +8,6 @@ score is ever read from the worker: a test passes when its function returns norm
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,10 +20,16 @@ from autograder.author.recording import Recorder
 from autograder.course.results import SubmissionResult, TestResult
 from autograder.course.spec import AssignmentSpec
 from autograder.course.submission import UnusableSubmission, missing_names_note, read_submission
-from autograder.sandbox.errors import SubmissionFault
-from autograder.sandbox.proxy import CallLog, SubmissionProxy
-from autograder.sandbox.session import Launcher, LoadReport, Session
-from autograder.sandbox.zygote_launcher import default_launcher
+from autograder.sandbox import (
+    CallLog,
+    Launcher,
+    LoadReport,
+    Policy,
+    Session,
+    SubmissionFault,
+    SubmissionProxy,
+    open_session,
+)
 
 MAX_PRINTED = 10_000  # characters of student output kept in results.json
 
@@ -34,8 +38,8 @@ MAX_PRINTED = 10_000  # characters of student output kept in results.json
 class GradingContext:
     """What grading needs besides the submission: the suite, secret and worker launcher.
 
-    Without a launcher, workers come from the sandboxed zygote (``default_launcher``),
-    with the spec's resource limits and the course folder hidden.
+    Without a launcher, workers come from the sandboxed zygote, under the policy of
+    :func:`policy_for` (the spec's limits, the course folder hidden).
     """
 
     suite: TestSuite
@@ -55,6 +59,11 @@ def course_paths(spec: AssignmentSpec) -> tuple[Path, ...]:
     return (root, root.parents[1]) if len(root.parents) > 2 else (root,)
 
 
+def policy_for(spec: AssignmentSpec) -> Policy:
+    """The sandbox policy of ``spec``'s workers: its limits, with the course hidden."""
+    return Policy(spec.limits, hide=tuple(str(p) for p in course_paths(spec)))
+
+
 def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> SubmissionResult:
     """Run every test of ``ctx.suite`` against the code in ``folder``."""
     spec = ctx.suite.spec
@@ -70,16 +79,9 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             _all_failed(ctx.suite, bad.message),
             started,
         )
-    scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
-    session = Session(
-        ctx.launcher or default_launcher(spec.limits, course_paths(spec)),
-        scratch,
-        spec.module_name,
-        source.chunks,
-        call_timeout=spec.limits.call_timeout,
-        total_timeout=spec.limits.submission_timeout,
-    )
-    try:
+    with open_session(
+        policy_for(spec), spec.module_name, source.chunks, launcher=ctx.launcher
+    ) as session:
         report = session.start()
         if report.fault is not None:
             message = f"{spec.student_file} could not be loaded: {report.fault.message}"
@@ -95,9 +97,6 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             if len(source.chunks) > 1 or not report.chunk_errors:  # else the error says why
                 notes += missing_names_note(source, report.defined)
             message = "\n".join(part for part in (message, *notes) if part)
-    finally:
-        session.close()
-        shutil.rmtree(scratch, ignore_errors=True)
     result = _finish(spec.name, student_id, status, message, tests, started, session.output())
     result.digest = source.digest
     return result

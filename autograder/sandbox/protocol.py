@@ -150,9 +150,9 @@ class _Decoder:
         if depth > MAX_DEPTH:
             raise ProtocolError("message nested too deeply")
         self.nodes += 1
-        if self.deadline is not None and self.nodes % _DEADLINE_EVERY == 0:
-            if time.monotonic() > self.deadline:
-                raise ChannelTimeout("the answer could not be read before the deadline")
+        at_checkpoint = self.nodes % _DEADLINE_EVERY == 0
+        if at_checkpoint and self.deadline is not None and time.monotonic() > self.deadline:
+            raise ChannelTimeout("the answer could not be read before the deadline")
         if tree is None or isinstance(tree, (bool, int, float, str)):
             return tree
         if isinstance(tree, list):

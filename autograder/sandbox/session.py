@@ -8,7 +8,11 @@ the points of the other functions with it.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,6 +25,7 @@ from autograder.sandbox.errors import (
     SubmissionFault,
     WorkerCrashed,
 )
+from autograder.sandbox.policy import Policy
 from autograder.sandbox.protocol import (
     ChannelClosed,
     ChannelTimeout,
@@ -54,6 +59,39 @@ class LoadReport:
     chunk_errors: list[dict] = field(default_factory=list)
     defined: list[str] = field(default_factory=list)
     fault: SubmissionFault | None = None
+
+
+@contextlib.contextmanager
+def open_session(
+    policy: Policy,
+    module_name: str,
+    chunks: list[Chunk],
+    *,
+    launcher: Launcher | None = None,
+    total_timeout: float | None = None,
+) -> Iterator[Session]:
+    """A session for one submission under ``policy``, not started yet; closed (its worker
+    killed, its scratch folder removed) on leaving the block.
+
+    The one place a ``Session`` is put together: grading, the pytest plugin and the
+    doctor all come here. ``launcher`` replaces the default (the shared zygote).
+    """
+    from autograder.sandbox.zygote_launcher import default_launcher
+
+    scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
+    session = Session(
+        launcher or default_launcher(policy),
+        scratch,
+        module_name,
+        chunks,
+        call_timeout=policy.limits.call_timeout,
+        total_timeout=total_timeout or policy.limits.submission_timeout,
+    )
+    try:
+        yield session
+    finally:
+        session.close()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 class Session:

@@ -178,9 +178,10 @@ def main() -> None:
     argument, move the protocol off fds 0/1 so student code cannot read requests by
     accident or print into the reply stream, then serve."""
     if len(sys.argv) > 1:
-        from autograder.sandbox.limits import ResourceLimits, apply_rlimits
+        from autograder.sandbox.policy import Limits
+        from autograder.sandbox.rlimits import apply_rlimits
 
-        apply_rlimits(ResourceLimits.from_json(json.loads(sys.argv[1])), processes=False)
+        apply_rlimits(Limits.from_resources(json.loads(sys.argv[1])), processes=False)
     request_fd, reply_fd = os.dup(0), os.dup(1)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)

@@ -12,9 +12,9 @@ from toy_course import TOY_CORRECT
 from autograder.author.collector import load_suite
 from autograder.cli import main
 from autograder.runner.one_submission import GradingContext, grade_submission
+from autograder.sandbox import Limits
 from autograder.sandbox.client import SubprocessLauncher
 from autograder.sandbox.guarantees import GUARANTEES, partial_warning
-from autograder.sandbox.limits import ResourceLimits
 from autograder.sandbox.zygote_launcher import ZygoteLauncher, ZygoteServer
 
 CORRECT = TOY_CORRECT
@@ -78,7 +78,7 @@ def test_plain_mode_still_grades_correct_work_fully(plain_server, toy_course, su
 def test_plain_mode_keeps_rlimits_and_kills_every_process_of_the_worker_uid(
     plain_server, toy_course, submit
 ):
-    launcher = ZygoteLauncher(plain_server, ResourceLimits(memory_mb=512))
+    launcher = ZygoteLauncher(plain_server, Limits(memory_mb=512))
     hoarder = CORRECT.replace("return float(np.linalg.norm(x))", "return np.ones(2**33).sum()")
     result = grade_with(launcher, toy_course, submit, hoarder + DAEMON)
     assert {t.name for t in result.tests if t.outcome != "passed"} == {"test_norm"}
@@ -87,7 +87,7 @@ def test_plain_mode_keeps_rlimits_and_kills_every_process_of_the_worker_uid(
 
 
 def test_subprocess_fallback_applies_the_limits_it_can(toy_course, submit):
-    launcher = SubprocessLauncher(ResourceLimits(memory_mb=512))
+    launcher = SubprocessLauncher(Limits(memory_mb=512))
     hoarder = CORRECT.replace("return float(np.linalg.norm(x))", "return np.ones(2**33).sum()")
     result = grade_with(launcher, toy_course, submit, hoarder)
     assert result.score == 4
