@@ -112,6 +112,8 @@ class Zygote:
             self.missing["syscalls"] = "the system-call filter was turned off"
         elif not use_filter:
             self.missing["syscalls"] = f"no system-call filter for {os.uname().machine}"
+        if "syscalls" in self.missing:
+            self.missing["shm"] = self.missing["syscalls"]
         self.workers = Workers("none", self.uid_block, seccomp=use_filter)
         cgroups, reason = None, "turned off"
         if self.config.get("cgroup", True) and linux.is_linux():
