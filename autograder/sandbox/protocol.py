@@ -114,7 +114,9 @@ def _encode_float(x: float) -> Any:
 
 def _store_array(array: np.ndarray, blobs: list) -> dict:
     """The array's bytes as a blob (C order), its dtype and shape in the tree."""
-    plain = np.ascontiguousarray(np.asarray(array).view(np.ndarray))
+    plain = np.asarray(array).view(np.ndarray)
+    if not plain.flags.c_contiguous:
+        plain = plain.copy(order="C")  # (``ascontiguousarray`` would make 0-d arrays 1-d)
     if plain.dtype.hasobject or plain.dtype.fields is not None:
         raise ProtocolError("cannot send an array of Python objects or records (dtype=object)")
     if not _DTYPE.fullmatch(plain.dtype.str):
