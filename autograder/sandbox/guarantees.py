@@ -87,8 +87,7 @@ GUARANTEES = (
     Guarantee(
         "shm",
         "no shared memory",
-        "System V shared memory, message queues and memfd (memory no rlimit counts) are "
-        "refused",
+        "System V shared memory, message queues and memfd (memory no rlimit counts) are refused",
         "hold memory outside their limits in shared memory",
     ),
     Guarantee(
