@@ -53,21 +53,32 @@ def files(paths, facts):
             pass
 
 
-def kernel(nr, shm_key, key_name, facts):
+def mount_and_unmount():
+    os.makedirs("probe-mount", exist_ok=True)
+    done = LIBC.mount(b"probe", b"probe-mount", b"tmpfs", 0, None)
+    if done == 0:
+        LIBC.umount2(b"probe-mount", 2)
+    return done
+
+
+def bait(nr, shm_key, key_name, facts):
+    found = LIBC.shmget(shm_key, 0, 0)
+    facts["grader_shm"] = "found" if found >= 0 else refused()
+    found = LIBC.syscall(nr["keyctl"], 10, -3, b"user", key_name.encode(), 0)
+    facts["grader_key"] = "found" if found >= 0 else refused()
+
+
+def escapes(nr, facts):
     header = (ctypes.c_uint32 * 2)(0x20080522, 0)
     caps = (ctypes.c_uint32 * 6)()
     LIBC.capget(header, caps)
     facts["capabilities"] = caps[0] | caps[3]
     facts["unshare"] = in_child(lambda: LIBC.unshare(0x10000000 | 0x00020000))
-    facts["mount"] = in_child(lambda: LIBC.mount(b"probe", b".", b"tmpfs", 0, None))
-    found = LIBC.shmget(shm_key, 0, 0)
-    facts["grader_shm"] = "found" if found >= 0 else refused()
+    facts["mount"] = in_child(mount_and_unmount)
     mine = LIBC.shmget(0, 64 * MB, 0o1600)
     facts["shm"] = "created 64 MB" if mine >= 0 else refused()
     if mine >= 0:
         LIBC.shmctl(mine, 0, None)
-    found = LIBC.syscall(nr["keyctl"], 10, -3, b"user", key_name.encode(), 0)
-    facts["grader_key"] = "found" if found >= 0 else refused()
     stored = LIBC.syscall(nr["add_key"], b"user", b"probe", b"x", 1, -4)
     facts["add_key"] = "stored" if stored >= 0 else refused()
 
@@ -84,7 +95,8 @@ def probe(paths, port, nr, shm_key, key_name):
         name: resource.getrlimit(getattr(resource, name))[0]
         for name in ("RLIMIT_AS", "RLIMIT_CPU", "RLIMIT_NOFILE", "RLIMIT_FSIZE", "RLIMIT_NPROC")
     }
-    kernel(nr, shm_key, key_name, facts)
+    bait(nr, shm_key, key_name, facts)
+    escapes(nr, facts)
     return facts
 """
 

@@ -12,7 +12,7 @@ from toy_course import TOY_CORRECT
 from autograder.author.collector import load_suite
 from autograder.cli import main
 from autograder.runner.one_submission import GradingContext, grade_submission
-from autograder.sandbox import Limits
+from autograder.sandbox import Limits, Policy, diagnose
 from autograder.sandbox.client import SubprocessLauncher
 from autograder.sandbox.guarantees import GUARANTEES, partial_warning
 from autograder.sandbox.zygote_launcher import ZygoteLauncher, ZygoteServer
@@ -95,13 +95,47 @@ def test_subprocess_fallback_applies_the_limits_it_can(toy_course, submit):
 
 
 def test_doctor_shows_every_guarantee_held_here(toy_course, capsys):
+    """Root holds them all; without root, only the memory cgroup is out of reach, and the
+    doctor says so rather than claiming it."""
     code = main(["--course", str(toy_course.root), "doctor"])
     shown = capsys.readouterr().out
-    assert code == 0, shown
     for guarantee in GUARANTEES:
         assert guarantee.title in shown
-    assert "NOT held" not in shown
-    assert "Every guarantee holds" in shown
+    if os.geteuid() == 0:
+        assert code == 0, shown
+        assert "NOT held" not in shown
+        assert "Every guarantee holds" in shown
+    else:
+        assert code == 1
+        assert shown.count("NOT held") == 1
+        assert "memory cgroup" in shown.split("do not hold here:")[1]
+
+
+def test_doctor_probes_fail_when_their_holes_are_open():
+    """With the system-call filter off, the probe itself sees unshare allowed and shared
+    memory created, so those rows could not say "held" by mistake."""
+    facts = diagnose(policy=Policy(seccomp=False)).facts
+    assert facts["unshare"] == "allowed"
+    assert facts["shm"] == "created 64 MB"
+    assert facts["add_key"] == "stored"
+    assert not facts["grader_key"].startswith("found")  # its session keyring is new
+    held = diagnose().facts
+    for name in ("unshare", "mount", "shm", "add_key", "grader_key", "grader_shm"):
+        assert held[name].startswith("refused"), (name, held[name])
+    assert held["capabilities"] == 0
+
+
+def test_doctor_probe_finds_the_graders_key_and_shm_when_not_jailed():
+    """The same probe run outside any jail finds the bait: its verdicts can fail."""
+    from autograder.sandbox.probe import PROBE, planted
+
+    namespace: dict = {}
+    exec(compile(PROBE, "probe.py", "exec"), namespace)
+    with planted() as bait:
+        facts: dict = {}
+        namespace["bait"](bait.syscalls, bait.shm_key, bait.key_name, facts)
+    assert facts["grader_shm"] == "found"
+    assert facts["grader_key"] == "found"
 
 
 def test_zygote_dies_with_its_grader(tmp_path):
