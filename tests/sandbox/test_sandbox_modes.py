@@ -32,6 +32,9 @@ if os.fork() == 0:
 """
 
 
+NON_ROOT = {"uid", "processes", "memory"}
+
+
 @pytest.fixture(scope="module")
 def plain_server():
     server = ZygoteServer(plain="namespaces turned off by this test")
@@ -59,8 +62,10 @@ def processes_of_uids(low: int, high: int) -> list[int]:
 def test_plain_mode_reports_each_missing_guarantee_with_its_reason(plain_server):
     report = plain_server.report
     assert report["mode"] == "plain"
-    assert set(report["missing"]) == {"network", "filesystem", "pid", "ipc"}
-    assert set(report["missing"].values()) == {"namespaces turned off by this test"}
+    namespaced = {"network", "filesystem", "pid", "ipc"}
+    # Without root there is no uid of the worker's own, no process limit, no cgroup either.
+    assert set(report["missing"]) == namespaced | (set() if os.geteuid() == 0 else NON_ROOT)
+    assert {report["missing"][k] for k in namespaced} == {"namespaces turned off by this test"}
     line = partial_warning(report["missing"])
     assert "\n" not in line
     assert "(namespaces turned off by this test)" in line
@@ -83,7 +88,8 @@ def test_plain_mode_keeps_rlimits_and_kills_every_process_of_the_worker_uid(
     result = grade_with(launcher, toy_course, submit, hoarder + DAEMON)
     assert {t.name for t in result.tests if t.outcome != "passed"} == {"test_norm"}
     assert "MemoryError" in next(t.output for t in result.tests if t.name == "test_norm")
-    assert processes_of_uids(*plain_server.report["uid_range"]) == []
+    if os.geteuid() == 0:  # without root, workers run as you: there is no uid to sweep
+        assert processes_of_uids(*plain_server.report["uid_range"]) == []
 
 
 def test_subprocess_fallback_applies_the_limits_it_can(toy_course, submit):
