@@ -105,6 +105,8 @@ class Workers:
             ended = self._reap(pid, 0)
         if sweep:
             _kill_uid(uid)  # anything forked between the first sweep and the kill
+        if self.mode == "plain":
+            self._kill_orphans()  # daemons that left the process group (setsid)
         self.reap_orphans()
         if self.cgroups is not None and uid >= 0:
             if self.cgroups.oom_killed(f"uid{uid}") and os.WIFSIGNALED(ended["status"]):
@@ -120,6 +122,20 @@ class Workers:
         if not self.seccomp:
             _as_uid(uid, linux.clear_user_keyring)  # what its worker stored dies with it
         self.free_uids.append(uid)
+
+    def _kill_orphans(self) -> None:
+        """SIGKILL our children that are not live workers: as subreaper we inherit what
+        a dead worker's processes forked, even after ``setsid``. Repeated, since killing
+        one orphans its own children to us."""
+        me = str(os.getpid())
+        for _ in range(100):
+            orphans = [pid for pid in _children_of(me) if pid not in self.live]
+            if not orphans:
+                return
+            for pid in orphans:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
+            self.reap_orphans()
 
     def poll(self, pid: int) -> dict | None:
         """How worker ``pid`` ended, if it has (kept until it is killed), else None."""
@@ -196,6 +212,22 @@ def _as_uid(uid: int, action) -> None:
             os._exit(1)
         os._exit(0)
     os.waitpid(helper, 0)
+
+
+def _children_of(parent: str) -> list[int]:
+    """Pids whose parent is ``parent``, from ``/proc`` (plain mode has one)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == parent and fields[0] != "Z":
+            found.append(int(entry))
+    return found
 
 
 def _read_until_eof(fd: int, timeout: float) -> bytes:

@@ -59,6 +59,19 @@ def processes_of_uids(low: int, high: int) -> list[int]:
     return found
 
 
+def children_of(parent: int) -> list[int]:
+    """Live (not zombie) processes whose parent is ``parent``."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and fields[0] != "Z":
+            found.append(int(pid))
+    return found
+
+
 def test_plain_mode_reports_each_missing_guarantee_with_its_reason(plain_server):
     report = plain_server.report
     assert report["mode"] == "plain"
@@ -90,6 +103,7 @@ def test_plain_mode_keeps_rlimits_and_kills_every_process_of_the_worker_uid(
     assert "MemoryError" in next(t.output for t in result.tests if t.name == "test_norm")
     if os.geteuid() == 0:  # without root, workers run as you: there is no uid to sweep
         assert processes_of_uids(*plain_server.report["uid_range"]) == []
+    assert children_of(plain_server.proc.pid) == []  # the daemon came back to it, and died
 
 
 def test_subprocess_fallback_applies_the_limits_it_can(toy_course, submit):
