@@ -13,7 +13,9 @@ import secrets
 import pytest
 
 from adversarial.arena import DOUBLE_POINTS, HONEST_DOUBLE, NORM_TESTS, failed, output_of
+from autograder.runner.one_submission import GradingContext, policy_for
 from autograder.sandbox import seccomp
+from autograder.sandbox.zygote_launcher import ZygoteLauncher, ZygoteServer
 
 NUMBERS = seccomp.ARCHES.get(__import__("platform").machine(), (0, {}, None))[1]
 pytestmark = pytest.mark.skipif(not NUMBERS, reason="no system-call table for this machine")
@@ -39,16 +41,23 @@ def read_key(key):
 
 
 @pytest.fixture
-def session_key():
-    """A key with a random payload in the grader's session keyring, removed afterwards."""
+def session_key(arena):
+    """A key with a random payload in the grader's session keyring, and a zygote started
+    after it (as a grader's login session has its keyring before the grader starts)."""
     libc = ctypes.CDLL(None, use_errno=True)
     name, payload = f"grader-{secrets.token_hex(4)}", f"keysecret-{secrets.token_hex(8)}"
     key = libc.syscall(NUMBERS["add_key"], b"user", name.encode(), payload.encode(),
                        len(payload), ctypes.c_int(-3))  # fmt: skip
     if key < 0:
         pytest.skip("this process cannot add a key to its session keyring")
-    yield name, payload
-    libc.syscall(NUMBERS["keyctl"], 21, key)
+    server = ZygoteServer(policy_for(arena.ctx.suite.spec))
+    limits = arena.ctx.suite.spec.limits
+    arena.ctx = GradingContext(arena.ctx.suite, arena.ctx.secret, ZygoteLauncher(server, limits))
+    try:
+        yield name, payload
+    finally:
+        server.close()
+        libc.syscall(NUMBERS["keyctl"], 21, key)
 
 
 ATTACKS = {
