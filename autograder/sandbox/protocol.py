@@ -132,20 +132,24 @@ def _store_array(array: np.ndarray, blobs: list) -> dict:
 # --------------------------------------------------------------------------- decoding
 
 
-def decode(tree: Any, blobs: list, *, deadline: float | None = None) -> Any:
+def decode(
+    tree: Any, blobs: list, *, deadline: float | None = None, handles: list | None = None
+) -> Any:
     """Inverse of :func:`encode`; accepts only the shapes ``encode`` produces.
 
     Each blob may back one array only (so a reply cannot make one blob cost many times
     its size), and decoding stops with ``ChannelTimeout`` once ``deadline`` has passed.
+    Every :class:`Handle` made is also appended to ``handles`` when given.
     """
-    return _Decoder(blobs, deadline).value(tree, 0)
+    return _Decoder(blobs, deadline, handles).value(tree, 0)
 
 
 class _Decoder:
-    def __init__(self, blobs: list, deadline: float | None) -> None:
+    def __init__(self, blobs: list, deadline: float | None, handles: list | None) -> None:
         self.blobs = blobs
         self.used: set[int] = set()
         self.deadline = deadline
+        self.handles = handles if handles is not None else []
         self.nodes = 0
 
     def value(self, tree: Any, depth: int) -> Any:
@@ -190,7 +194,9 @@ class _Decoder:
         if "__handle__" in tree:
             if not _is_int(tree["__handle__"]) or not isinstance(tree.get("type"), str):
                 raise ProtocolError("malformed handle in message")
-            return Handle(tree["__handle__"], tree["type"][:200])
+            handle = Handle(tree["__handle__"], tree["type"][:200])
+            self.handles.append(handle)
+            return handle
         raise ProtocolError("unexpected tag in message")
 
     def array(self, tree: dict) -> np.ndarray:

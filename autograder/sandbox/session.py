@@ -35,6 +35,9 @@ from autograder.sandbox.protocol import (
     encode,
 )
 
+MAX_ERROR_MESSAGE = 2000  # characters of a student exception's message (as the worker cuts)
+MAX_ERROR_TRACEBACK = 4000
+
 
 class Launcher(Protocol):
     """Anything that can start a worker in a scratch folder."""
@@ -164,7 +167,7 @@ class Session:
         if not reply.get("ok"):
             error = reply.get("error")
             raise _fault_from_error(error if isinstance(error, dict) else {}, name)
-        return self._stamp(value)
+        return value
 
     # -- internals --------------------------------------------------------------------
 
@@ -240,7 +243,11 @@ class Session:
                 return reply, reply_blobs
             if not reply.get("ok"):
                 return reply, None
-            return reply, decode(reply.get("value"), reply_blobs, deadline=deadline)
+            handles: list[Handle] = []
+            value = decode(reply.get("value"), reply_blobs, deadline=deadline, handles=handles)
+            for handle in handles:  # which worker incarnation holds the object
+                handle.generation = self.generation
+            return reply, value
         except ChannelTimeout:
             worker.kill()
             fault = CallTimeout(f"time limit ({timeout:.3g} s) exceeded while {doing}")
@@ -262,18 +269,6 @@ class Session:
             self.faults.append(fault)
             raise fault
         return min(self.call_timeout, remaining)
-
-    def _stamp(self, value: Any) -> Any:
-        """Tag handles with the worker generation they belong to."""
-        if isinstance(value, Handle):
-            value.generation = self.generation
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                self._stamp(item)
-        elif isinstance(value, dict):
-            for item in value.values():
-                self._stamp(item)
-        return value
 
 
 def _skipped_chunk(index: int, chunk: Chunk, fault: SubmissionFault) -> dict:
@@ -309,9 +304,11 @@ def _strings(value: Any) -> list[str]:
 
 
 def _fault_from_error(error: dict, name: str) -> SubmissionFault:
-    kind = str(error.get("type", "Exception"))
-    message = str(error.get("message", ""))
-    trace = str(error.get("traceback", ""))
+    """The fault a worker's error reply stands for, its texts capped: the worker's own
+    formatter may have been replaced by student code."""
+    kind = str(error.get("type", "Exception"))[:200]
+    message = str(error.get("message", ""))[:MAX_ERROR_MESSAGE]
+    trace = str(error.get("traceback", ""))[-MAX_ERROR_TRACEBACK:]
     if kind == "MissingName":
         return MissingName(message)
     if kind == "NotImplementedError":
