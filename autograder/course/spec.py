@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.errors import UserError
-from autograder.sandbox.policy import LIMIT_MINIMUMS, Limits  # [limits] is the jail's own
+from autograder.sandbox import LIMIT_MINIMUMS, Limits  # [limits] is the jail's own
 
 SPEC_FILE = "assignment.toml"
 

@@ -113,3 +113,23 @@ def norm(x):
 """
     )
     assert result.score == result.max_score
+
+
+def test_a_forged_error_reply_cannot_flood_the_results(arena):
+    """A well-formed error reply with a 3 MB message (under the 8 MB a header may have):
+    an ordinary failure of that test, its texts cut to what the worker itself sends."""
+    result = arena.grade(
+        HONEST_DOUBLE
+        + FORGE
+        + """
+def norm(x):
+    error = {"type": "ValueError", "message": "A" * 3_000_000, "traceback": "B" * 3_000_000}
+    forge(json.dumps({"ok": False, "error": error}).encode())
+    os._exit(0)
+"""
+    )
+    assert (result.status, failed(result), result.score) == ("ok", NORM_TESTS, DOUBLE_POINTS)
+    message = output_of(result, "test_norm")
+    assert message.startswith("norm raised ValueError: AAAA")
+    assert len(message) < 10_000
+    arena.assert_control_keeps_full_marks()
