@@ -75,15 +75,14 @@ class Zygote:
         """
         for name in WARM_MODULES:
             importlib.import_module(name)
+        if not self.config.get("isolate", True):  # a bare fork: no uid, no jail
+            self.missing = {name: "isolation was turned off" for name in GUARANTEE_NAMES}
+            return self.report()
         if self.root:
             try:
                 self.uid_block = claim_block()
             except (NoFreeBlock, OSError) as exc:
                 return {"ok": False, "error": f"no worker uids for this grader: {exc}"}
-        if not self.config.get("isolate", True):
-            self.missing = {name: "isolation was turned off" for name in GUARANTEE_NAMES}
-            self.workers = Workers("none", self.uid_block, seccomp=False)
-            return self.report()
         self._prepare_jail()
         if self.config.get("plain") is None and linux.is_linux():
             try:

@@ -3,7 +3,8 @@
 Every hostile submission is graded through :meth:`Arena.grade`, which also asserts the two
 things every attack must leave untouched: the course tree (byte for byte, modes and
 times included) and the process table (no process of a sandbox uid survives grading).
-Each test then asserts the exact score, failed tests and status it expects.
+Each test then asserts the exact score, failed tests and status it expects, and the
+``arena`` fixture grades an honest control submission after it, which must keep full marks.
 
 Secrets are random tokens planted where an attacker would look: in the reference
 solution, the hidden tests, the course secret, another student's submission and reports.

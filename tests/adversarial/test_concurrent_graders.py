@@ -94,7 +94,8 @@ def attack(arena, victims: list[int], launcher=None):
     source = HONEST_DOUBLE + f"\nVICTIMS = {victims!r}\n" + KILLER
     result = arena.grade(source, "killer")
     assert (result.status, failed(result), result.score) == ("ok", NORM_TESTS, DOUBLE_POINTS)
-    arena.assert_control_keeps_full_marks()
+    if launcher is not None:  # honest work beside it, in the same mode
+        arena.assert_control_keeps_full_marks()
 
 
 @pytest.mark.parametrize("grader_b", [""], indirect=True)

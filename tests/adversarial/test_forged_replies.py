@@ -94,7 +94,6 @@ def test_forged_reply_is_a_crash_of_that_call_and_costs_the_grader_little(arena,
     assert result.score == DOUBLE_POINTS
     assert "sent an unreadable answer while calling norm" in output_of(result, "test_norm")
     assert peak < 200 * 1024 * 1024, f"the grader held {peak >> 20} MB for one reply"
-    arena.assert_control_keeps_full_marks()
 
 
 def test_a_forged_reply_that_only_tells_the_truth_is_just_an_answer(arena):
@@ -132,4 +131,3 @@ def norm(x):
     message = output_of(result, "test_norm")
     assert message.startswith("norm raised ValueError: AAAA")
     assert len(message) < 10_000
-    arena.assert_control_keeps_full_marks()
