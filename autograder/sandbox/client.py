@@ -152,6 +152,8 @@ def describe_exit(code: int | None, limit_hit: str = "", cpu_seconds: int | None
         name = signal.Signals(-code).name
     except ValueError:
         return f"killed by signal {-code}"
+    if limit_hit == "memory":
+        return f"killed by signal {name}: its processes used up their memory limit together"
     if limit_hit == "cpu" or name == "SIGXCPU":
         budget = f" ({cpu_seconds} s)" if cpu_seconds else ""
         return f"killed by signal {name}: it used up its CPU time limit{budget}"

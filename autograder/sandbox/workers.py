@@ -38,6 +38,8 @@ class Workers:
         self.live: dict[int, int] = {}  # worker pid -> its uid (-1 when not root)
         self.cpu_limits: dict[int, int] = {}  # worker pid -> its CPU seconds
         self.exited: dict[int, dict] = {}  # reaped by poll, kept until the kill
+        self.cgroup_of: dict[int, str] = {}  # worker pid -> its cgroup's name
+        self.serial = 0  # cgroup names are never reused, even if one lingers
 
     def fork(self, fds: list[int], limits: Limits, scratch: str) -> tuple[int, str]:
         """Fork a worker on ``fds`` (request, reply, output); return (pid, error text)."""
@@ -58,6 +60,8 @@ class Workers:
         for fd in (*fds, sync_w):
             os.close(fd)
         self.live[pid] = uid
+        if job.cgroup is not None:
+            self.cgroup_of[pid] = job.cgroup_name
         self.cpu_limits[pid] = int(limits.cpu_seconds or 0)
         message = _read_until_eof(sync_r, timeout=SETUP_TIMEOUT)
         os.close(sync_r)
@@ -69,7 +73,8 @@ class Workers:
     def _fork_into(self, job: jail.Job, sync_r: int) -> tuple[int, str]:
         """Fork; the child becomes PID 1 of a new PID namespace and never returns."""
         if self.cgroups is not None and job.uid >= 0:
-            job.cgroup, job.cgroup_name = self.cgroups, f"uid{job.uid}"
+            self.serial += 1
+            job.cgroup, job.cgroup_name = self.cgroups, f"worker{self.serial}"
             limit = (job.limits.memory_mb + job.limits.scratch_mb) * MB
             self.cgroups.make(job.cgroup_name, limit)
         namespaced = self.mode in ("root", "userns")
@@ -108,10 +113,11 @@ class Workers:
         if self.mode == "plain":
             self._kill_orphans()  # daemons that left the process group (setsid)
         self.reap_orphans()
-        if self.cgroups is not None and uid >= 0:
-            if self.cgroups.oom_killed(f"uid{uid}") and os.WIFSIGNALED(ended["status"]):
+        cgroup = self.cgroup_of.pop(pid, None)
+        if cgroup is not None:
+            if self.cgroups.oom_killed(cgroup) and os.WIFSIGNALED(ended["status"]):
                 ended["limit"] = ended["limit"] or "memory"
-            self.cgroups.remove(f"uid{uid}")
+            self.cgroups.remove(cgroup)
         self._release_uid(uid)
         self.cpu_limits.pop(pid, None)
         return ended
