@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install browser demo test lint clean
+.PHONY: install browser demo test test-unprivileged lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ demo: $(STAMP)  ## grade the bundled example submissions of the softmax homework
 test: $(STAMP) browser  ## the whole test suite, with the linter first
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+	@$(MAKE) --no-print-directory test-unprivileged
+
+# As root: the sandbox and adversarial tests again as nobody, in the non-root (userns) mode.
+test-unprivileged: $(STAMP)
+	sh tests/unprivileged.sh $(BIN)/python
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

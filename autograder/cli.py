@@ -255,7 +255,7 @@ def cmd_similarity(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace, course: Course) -> int:
-    from autograder.sandbox.doctor import diagnose
+    from autograder.sandbox import diagnose
 
     out: Output = args.output
     diagnosis = diagnose(course.root)

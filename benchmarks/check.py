@@ -46,14 +46,15 @@ from autograder.cli import build_parser
 from autograder.check.public import find_public_spec
 from autograder.author.collector import load_suite
 from autograder.course.paths import find_course
-from autograder.runner.one_submission import GradingContext, course_paths, grade_submission
-from autograder.sandbox.zygote_launcher import default_launcher
+from autograder.course.paths import policy_for
+from autograder.runner.one_submission import GradingContext, grade_submission
+from autograder.sandbox import default_launcher
 t1 = time.perf_counter()
 spec = find_public_spec({assignment!r}, Path({student_file!r}), find_course())
 t2 = time.perf_counter()
 suite = load_suite(spec, "public")
 t3 = time.perf_counter()
-launcher = default_launcher(spec.limits, course_paths(spec))
+launcher = default_launcher(policy_for(spec))
 t4 = time.perf_counter()
 grade_submission(Path("."), "student", GradingContext(suite, "x", launcher))
 t5 = time.perf_counter()

@@ -31,11 +31,11 @@ from pathlib import Path
 import numpy as np
 
 from autograder.author.collector import load_suite
-from autograder.course.paths import Course, course_paths, find_course
+from autograder.course.paths import Course, find_course, policy_for
 from autograder.course.spec import AssignmentSpec
 from autograder.runner.one_submission import GradingContext, grade_submission
+from autograder.sandbox import Policy
 from autograder.sandbox.client import SubprocessLauncher
-from autograder.sandbox.limits import ResourceLimits
 from autograder.sandbox.zygote_launcher import ZygoteLauncher, ZygoteServer, default_launcher
 
 SPEC = """
@@ -167,13 +167,13 @@ def main() -> None:
         spec = find_assignment(tmp)
         suite = load_suite(spec)
         folders = submissions(spec, tmp, args.n)
-        limits = ResourceLimits.from_spec(spec.limits)
+        limits = spec.limits
 
         started = time.perf_counter()
-        on = default_launcher(spec.limits, course_paths(spec))
+        on = default_launcher(policy_for(spec))
         start_cost = time.perf_counter() - started
         mode = on.server.report["mode"] if isinstance(on, ZygoteLauncher) else on.name
-        off_server = ZygoteServer(isolate=False)
+        off_server = ZygoteServer(Policy(isolate=False))
         launchers = {
             f"isolation on ({mode})": on,
             "isolation off (bare fork)": ZygoteLauncher(off_server, limits),

@@ -13,9 +13,8 @@ a marker the grader would refuse fails the run here too.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,13 +25,11 @@ from autograder.author.markers import expected_names
 from autograder.author.pytest_marks import check_names
 from autograder.author.recording import Recorder
 from autograder.author.seeding import PUBLIC_SECRET, PUBLIC_STUDENT, rng_for
-from autograder.course.paths import Course, course_paths
+from autograder.course.paths import Course, policy_for
 from autograder.course.spec import SPEC_FILE, AssignmentSpec, SpecError, load_spec
 from autograder.course.submission import UnusableSubmission, read_submission
 from autograder.course.timestamps import ATTEMPTS_DIR
-from autograder.sandbox.proxy import CallLog, SubmissionProxy
-from autograder.sandbox.session import Chunk, Session
-from autograder.sandbox.zygote_launcher import default_launcher
+from autograder.sandbox import CallLog, Chunk, Session, SubmissionProxy, open_session
 
 REFERENCE_STUDENT = "reference"
 
@@ -116,11 +113,8 @@ def _autograder_tolerance(request: pytest.FixtureRequest):
 def _autograder_sessions():
     """One worker per assignment for the whole pytest run."""
     sessions: dict[Path, Session] = {}
-    scratch = Path(tempfile.mkdtemp(prefix="autograder-pytest-"))
-    yield sessions, scratch
-    for session in sessions.values():
-        session.close()
-    shutil.rmtree(scratch, ignore_errors=True)
+    with contextlib.ExitStack() as stack:
+        yield sessions, stack
 
 
 @pytest.fixture
@@ -135,7 +129,7 @@ def reference(request: pytest.FixtureRequest):
 @pytest.fixture
 def submission(request: pytest.FixtureRequest, _autograder_sessions):
     """The code under test (reference by default), running in a worker process."""
-    sessions, scratch = _autograder_sessions
+    sessions, stack = _autograder_sessions
     spec = _spec_for(request)
     if spec.root not in sessions:
         chosen = request.config.getoption("--submission")
@@ -148,13 +142,13 @@ def submission(request: pytest.FixtureRequest, _autograder_sessions):
         else:
             source = spec.path(spec.reference).read_text(encoding="utf-8")
             chunks = [Chunk(spec.student_file, source)]
-        session = Session(
-            default_launcher(spec.limits, course_paths(spec)),
-            scratch,
-            spec.module_name,
-            chunks,
-            call_timeout=spec.limits.call_timeout,
-            total_timeout=10 * spec.limits.submission_timeout,
+        session = stack.enter_context(
+            open_session(
+                policy_for(spec),
+                spec.module_name,
+                chunks,
+                total_timeout=10 * spec.limits.submission_timeout,
+            )
         )
         report = session.start()
         if report.fault or report.chunk_errors:

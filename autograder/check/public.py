@@ -15,12 +15,12 @@ from typing import Any
 
 from autograder.author.collector import load_suite
 from autograder.author.seeding import PUBLIC_SECRET, PUBLIC_STUDENT
-from autograder.course.paths import Course, course_paths
+from autograder.course.paths import Course, policy_for
 from autograder.course.results import SubmissionResult
 from autograder.course.spec import SPEC_FILE, AssignmentSpec, SpecError, load_spec
 from autograder.course.submission import notebook_file
 from autograder.runner.one_submission import GradingContext, grade_submission
-from autograder.sandbox.zygote_launcher import default_launcher
+from autograder.sandbox import default_launcher
 
 
 def find_public_spec(name: str, path: Path, course: Course) -> AssignmentSpec:
@@ -61,7 +61,7 @@ def run_check(spec: AssignmentSpec, path: Path) -> SubmissionResult:
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         suite = pool.submit(load_suite, spec, "public")
-        launcher = default_launcher(spec.limits, course_paths(spec))
+        launcher = default_launcher(policy_for(spec))
         ctx = GradingContext(suite.result(), PUBLIC_SECRET, launcher, fresh_inputs=False)
     if path.is_dir():
         return grade_submission(path, PUBLIC_STUDENT, ctx)

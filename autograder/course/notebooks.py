@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.course.ipython_syntax import to_python
-from autograder.sandbox.session import Chunk
+from autograder.sandbox import Chunk
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 MAX_CODE_CHARS = 2 * 1024 * 1024

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.course.spec import SPEC_FILE, AssignmentSpec, SpecError, load_spec
+from autograder.sandbox import Policy
 
 SECRET_ENV = "AUTOGRADER_SECRET"
 SECRET_FILE = ".course_secret"
@@ -94,3 +95,8 @@ def course_paths(spec: AssignmentSpec) -> tuple[Path, ...]:
     """Folders student code must never see: the assignment's and its course's."""
     root = spec.root.resolve()
     return (root, root.parents[1]) if len(root.parents) > 2 else (root,)
+
+
+def policy_for(spec: AssignmentSpec) -> Policy:
+    """The sandbox policy of ``spec``'s workers: its limits, with the course hidden."""
+    return Policy(spec.limits, hide=tuple(str(p) for p in course_paths(spec)))

@@ -8,7 +8,6 @@ tolerances. A spec error names the file and the field and says how to fix it.
 from __future__ import annotations
 
 import difflib
-import math
 import re
 import tomllib
 from collections.abc import Iterable
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.errors import UserError
+from autograder.sandbox import LIMIT_MINIMUMS, Limits  # [limits] is the jail's own
 
 SPEC_FILE = "assignment.toml"
 
@@ -36,34 +36,6 @@ class Problem:
     written: bool = False
     points: float = 0.0  # for written problems; code problems sum their tests' points
     prompt: str = ""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """``[limits]``: wall time (enforced by the grader) and the worker's resource limits."""
-
-    call_timeout: float = 10.0
-    submission_timeout: float = 120.0
-    memory_mb: int = 1024  # address space of each student process
-    cpu_seconds: int | None = None  # CPU time per worker; default: the submission timeout
-    max_processes: int = 8  # processes and threads (memory_mb x this bounds a worker)
-    max_open_files: int = 64
-    max_file_mb: int = 16  # largest file student code may write
-    scratch_mb: int = 64  # size of its private scratch folder
-
-    def __post_init__(self) -> None:
-        if self.cpu_seconds is None:
-            object.__setattr__(self, "cpu_seconds", max(1, math.ceil(self.submission_timeout)))
-
-
-LIMIT_MINIMUMS = {
-    "memory_mb": 256,  # below this, numpy itself does not fit
-    "cpu_seconds": 1,
-    "max_processes": 1,
-    "max_open_files": 16,
-    "max_file_mb": 1,
-    "scratch_mb": 1,
-}
 
 
 ATTEMPT_POLICIES = ("latest", "best")

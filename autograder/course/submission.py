@@ -16,7 +16,7 @@ from pathlib import Path
 
 from autograder.course.notebooks import BadNotebook, read_notebook
 from autograder.course.spec import AssignmentSpec
-from autograder.sandbox.session import Chunk
+from autograder.sandbox import Chunk
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 

@@ -7,8 +7,6 @@ score is ever read from the worker: a test passes when its function returns norm
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,13 +16,18 @@ from autograder.author.collector import TestCase, TestSuite
 from autograder.author.compare import default_tolerance
 from autograder.author.recording import Recorder
 from autograder.author.seeding import rng_for
-from autograder.course.paths import course_paths
+from autograder.course.paths import policy_for
 from autograder.course.results import SubmissionResult, TestResult
 from autograder.course.submission import UnusableSubmission, missing_names_note, read_submission
-from autograder.sandbox.errors import SubmissionFault
-from autograder.sandbox.proxy import CallLog, SubmissionProxy
-from autograder.sandbox.session import Launcher, LoadReport, Session
-from autograder.sandbox.zygote_launcher import default_launcher
+from autograder.sandbox import (
+    CallLog,
+    Launcher,
+    LoadReport,
+    Session,
+    SubmissionFault,
+    SubmissionProxy,
+    open_session,
+)
 
 MAX_PRINTED = 10_000  # characters of student output kept in results.json
 
@@ -33,8 +36,8 @@ MAX_PRINTED = 10_000  # characters of student output kept in results.json
 class GradingContext:
     """What grading needs besides the submission: the suite, secret and worker launcher.
 
-    Without a launcher, workers come from the sandboxed zygote (``default_launcher``),
-    with the spec's resource limits and the course folder hidden.
+    Without a launcher, workers come from the sandboxed zygote, under the policy of
+    :func:`policy_for` (the spec's limits, the course folder hidden).
     """
 
     suite: TestSuite
@@ -58,16 +61,9 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             _all_failed(ctx.suite, bad.message),
             started,
         )
-    scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
-    session = Session(
-        ctx.launcher or default_launcher(spec.limits, course_paths(spec)),
-        scratch,
-        spec.module_name,
-        source.chunks,
-        call_timeout=spec.limits.call_timeout,
-        total_timeout=spec.limits.submission_timeout,
-    )
-    try:
+    with open_session(
+        policy_for(spec), spec.module_name, source.chunks, launcher=ctx.launcher
+    ) as session:
         report = session.start()
         if report.fault is not None:
             message = f"{spec.student_file} could not be loaded: {report.fault.message}"
@@ -85,9 +81,6 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             if len(source.chunks) > 1 or not report.chunk_errors:  # else the error says why
                 notes += missing_names_note(source, report.defined)
             message = "\n".join(part for part in (message, *notes) if part)
-    finally:
-        session.close()
-        shutil.rmtree(scratch, ignore_errors=True)
     result = _finish(spec.name, student_id, status, message, tests, started, session.output())
     result.digest = source.digest
     return result

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from autograder.sandbox.limits import ResourceLimits
+from autograder.sandbox.policy import Limits, worker_environment
 from autograder.sandbox.protocol import ChannelClosed, ChannelTimeout, ProtocolError, Reader, pack
 
 OUTPUT_LIMIT = 1024 * 1024
@@ -152,6 +152,8 @@ def describe_exit(code: int | None, limit_hit: str = "", cpu_seconds: int | None
         name = signal.Signals(-code).name
     except ValueError:
         return f"killed by signal {-code}"
+    if limit_hit == "memory":
+        return f"killed by signal {name}: its processes used up their memory limit together"
     if limit_hit == "cpu" or name == "SIGXCPU":
         budget = f" ({cpu_seconds} s)" if cpu_seconds else ""
         return f"killed by signal {name}: it used up its CPU time limit{budget}"
@@ -193,13 +195,13 @@ class SubprocessLauncher:
 
     name = "subprocess"
 
-    def __init__(self, limits: ResourceLimits | None = None) -> None:
+    def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits
 
     def start(self, scratch: Path) -> WorkerProcess:
         command = [sys.executable, "-I", "-u", "-m", "autograder.sandbox.worker"]
         if self.limits is not None:
-            command.append(json.dumps(self.limits.to_json()))
+            command.append(json.dumps(self.limits.resources()))
         proc = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
@@ -214,21 +216,6 @@ class SubprocessLauncher:
         for stream in (proc.stdin, proc.stdout, proc.stderr):
             stream.close()
         return WorkerProcess(PopenHandle(proc), *fds)
-
-
-def worker_environment(scratch: Path) -> dict[str, str]:
-    """The only environment variables student code gets to see."""
-    return {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "HOME": str(scratch),
-        "TMPDIR": str(scratch),
-        "LANG": "C.UTF-8",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        # One BLAS thread per worker: parallelism comes from grading submissions side by side.
-        "OMP_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }
 
 
 __all__ = [

@@ -1,25 +1,27 @@
 """``autograder doctor``: which sandbox guarantees hold on this machine, checked for real.
 
-The zygote says what it set up; then a probe runs as student code in a real worker and
-tries what a hostile submission would (read the course, connect to a port this process
-opens on 127.0.0.1, look at its limits and its pid). A guarantee is reported as held only
-when both agree.
+The zygote says what it set up; then a probe (``probe``) runs as student code in a real
+worker and tries what a hostile submission would: read the course, connect to a port this
+process opens on 127.0.0.1, mount, unshare, make shared memory, find the grader's shared
+memory and kernel key. A guarantee is reported as held only when the zygote's word and the
+probe agree, and each verdict would turn to *NOT held* if its hole were open.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import autograder
 from autograder.sandbox.errors import SubmissionFault
 from autograder.sandbox.guarantees import GUARANTEES, Guarantee
-from autograder.sandbox.limits import ResourceLimits
-from autograder.sandbox.session import Chunk, Session
+from autograder.sandbox.policy import Limits, Policy
+from autograder.sandbox.probe import PROBE, Bait, planted
+from autograder.sandbox.session import Chunk, open_session
+from autograder.sandbox.uid_blocks import is_claimed
 from autograder.sandbox.zygote_launcher import ZygoteError, ZygoteLauncher, ZygoteServer
 
 try:
@@ -27,32 +29,7 @@ try:
 except ImportError:  # pragma: no cover - no rlimits on this platform
     RLIM_INFINITY = -1
 
-PROBE = """
-import os, resource, socket
-
-def probe(paths, port):
-    facts = {"uid": os.getuid(), "pid": os.getpid(), "visible": [], "writable": []}
-    for path in paths:
-        if os.path.exists(path):
-            facts["visible"].append(path)
-    for folder in ("/", "/usr", os.path.dirname(paths[0]) if paths else "/"):
-        try:
-            with open(os.path.join(folder, ".autograder-doctor"), "w"):
-                pass
-            facts["writable"].append(folder)
-        except OSError:
-            pass
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
-        facts["network"] = "connected to 127.0.0.1"
-    except OSError as exc:
-        facts["network"] = f"refused: {exc.strerror or exc}"
-    facts["rlimits"] = {
-        name: resource.getrlimit(getattr(resource, name))[0]
-        for name in ("RLIMIT_AS", "RLIMIT_CPU", "RLIMIT_NOFILE", "RLIMIT_FSIZE", "RLIMIT_NPROC")
-    }
-    return facts
-"""
+MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -67,25 +44,28 @@ class Diagnosis:
     mode: str
     checks: list[Check]
     problems: list[str]
+    facts: dict  # what the probe saw, for tests and the curious
 
 
-def diagnose(course_root: Path | None = None) -> Diagnosis:
-    """Start a fresh zygote, probe one worker, and say which guarantees hold."""
+def diagnose(course_root: Path | None = None, policy: Policy | None = None) -> Diagnosis:
+    """Start a fresh zygote (with ``policy``'s jail), probe one worker, say what holds."""
     secret_paths = _secret_paths(course_root)
-    try:
-        server = ZygoteServer(hide=tuple(secret_paths))
-    except (ZygoteError, OSError) as exc:
-        checks = [Check(g, g.name == "process", f"no zygote: {exc}") for g in GUARANTEES]
-        return Diagnosis("subprocess", checks, [])
-    try:
-        facts, connected = _run_probe(server, _probe_targets(secret_paths, server))
-    finally:
-        server.close()
-        Path(secret_paths[-1]).unlink(missing_ok=True)
+    policy = replace(policy or Policy(), hide=tuple(secret_paths))
+    with planted() as bait:  # before the zygote starts, so that it could inherit them
+        try:
+            server = ZygoteServer(policy)
+        except (ZygoteError, OSError) as exc:
+            checks = [Check(g, g.name == "process", f"no zygote: {exc}") for g in GUARANTEES]
+            return Diagnosis("subprocess", checks, [], {})
+        try:
+            facts = _run_probe(server, _probe_targets(secret_paths, server), bait)
+        finally:
+            server.close()
+            Path(secret_paths[-1]).unlink(missing_ok=True)
     missing = server.report.get("missing", {})
-    mode = server.report.get("mode", "?")
-    checks = [_judge(g, missing.get(g.name), facts, connected, mode) for g in GUARANTEES]
-    return Diagnosis(mode, checks, server.report.get("problems", []))
+    checks = [_judge(g, missing.get(g.name), facts, server.report) for g in GUARANTEES]
+    mode, problems = server.report.get("mode", "?"), server.report.get("problems", [])
+    return Diagnosis(mode, checks, problems, facts)
 
 
 def _secret_paths(course_root: Path | None) -> list[str]:
@@ -118,81 +98,160 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def _run_probe(server: ZygoteServer, paths: list[str]) -> tuple[dict, bool]:
+def _run_probe(server: ZygoteServer, paths: list[str], bait: Bait) -> dict:
+    """Run the probe in a worker; its facts, plus what the grader saw from outside."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
     listener.settimeout(0.2)
-    scratch = Path(tempfile.mkdtemp(prefix="autograder-doctor-"))
-    session = Session(
-        ZygoteLauncher(server, ResourceLimits()),
-        scratch,
-        "probe",
-        [Chunk("probe.py", PROBE)],
-        call_timeout=20,
-        total_timeout=60,
-    )
-    try:
-        session.start()
-        facts = session.call(["probe"], (paths, listener.getsockname()[1]), {})
-    except SubmissionFault as fault:
-        facts = {"error": str(fault)}
-    finally:
-        session.close()
-        shutil.rmtree(scratch, ignore_errors=True)
+    limits = Limits(call_timeout=20, submission_timeout=60)
+    policy = replace(server.policy, limits=limits)
+    args = (paths, listener.getsockname()[1], bait.syscalls, bait.shm_key, bait.key_name)
+    launcher = ZygoteLauncher(server, limits)
+    with open_session(policy, "probe", [Chunk("probe.py", PROBE)], launcher=launcher) as session:
+        try:
+            session.start()
+            facts = session.call(["probe"], args, {})
+            facts["cgroup_limit"] = _cgroup_limit(session.worker.pid, server.report)
+            low = (server.report.get("uid_range") or [-1])[0]
+            facts["uid_block_locked"] = low >= 0 and is_claimed(low)
+        except SubmissionFault as fault:
+            facts = {"error": str(fault)}
     try:
         listener.accept()[0].close()
-        connected = True
+        facts["connected"] = True
     except OSError:
-        connected = False
+        facts["connected"] = False
     listener.close()
-    return facts, connected
+    return facts
 
 
-def _uid_detail(mode: str, uid: object) -> str:
-    if mode == "userns":
-        return f"uid {uid} in a user namespace of its own: your user outside, no privileges"
-    return f"student code runs as uid {uid}, a uid no other worker or account has"
+def _cgroup_limit(pid: int, report: dict) -> int | None:
+    """The memory limit of the cgroup worker ``pid`` is in, read from outside (root mode:
+    its pid is ours too); None when it has none or it cannot be seen from here."""
+    if report.get("mode") not in ("root", "plain") or not report.get("uid_range"):
+        return None
+    try:
+        lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":
+            files = [f"/sys/fs/cgroup{path}/memory.max", f"/sys/fs/cgroup/unified{path}/memory.max"]
+        elif "memory" in controllers.split(","):
+            files = [f"/sys/fs/cgroup/memory{path}/memory.limit_in_bytes"]
+        else:
+            continue
+        for name in files:
+            try:
+                value = Path(name).read_text().strip()
+            except OSError:
+                continue
+            if value.isdigit() and int(value) < 2**62:
+                return int(value)
+    return None
 
 
-def _judge(g: Guarantee, missing: str | None, facts: dict, connected: bool, mode: str) -> Check:
+def _judge(g: Guarantee, missing: str | None, facts: dict, report: dict) -> Check:
     """Combine the zygote's word with what the probe saw."""
     if "error" in facts:
         return Check(g, False, f"the probe failed: {facts['error']}")
     if missing:
         return Check(g, False, missing)
-    limits = facts.get("rlimits", {})
-    unlimited = RLIM_INFINITY
-    verdicts = {
-        "process": (
-            facts.get("pid") != os.getpid(),
-            f"student code ran as pid {facts.get('pid')}, forked from the zygote",
-        ),
-        "uid": (facts.get("uid") != 0, _uid_detail(mode, facts.get("uid"))),
-        "rlimits": (
-            all(limits.get(k) not in (None, unlimited) for k in ("RLIMIT_AS", "RLIMIT_CPU")),
-            ", ".join(f"{k[7:]}={v}" for k, v in limits.items() if k != "RLIMIT_NPROC"),
-        ),
-        "processes": (
-            limits.get("RLIMIT_NPROC") not in (None, unlimited),
-            f"NPROC={limits.get('RLIMIT_NPROC')}",
-        ),
-        "network": (
-            not connected and not str(facts.get("network", "")).startswith("connected"),
-            f"connecting to a port opened by the grader: {facts.get('network')}",
-        ),
-        "filesystem": (
-            not facts.get("visible") and not facts.get("writable"),
-            "visible: "
-            + (
-                ", ".join(facts.get("visible", []))
-                or "none of the course, engine, home or temp folders"
-            )
-            + "; writable outside scratch: "
-            + (", ".join(facts.get("writable", [])) or "nothing"),
-        ),
-        "pid": (facts.get("pid") == 1, f"student code is pid {facts.get('pid')} in its namespace"),
-        "ipc": (True, "own IPC namespace per worker"),
-    }
-    held, detail = verdicts[g.name]
+    held, detail = VERDICTS[g.name](facts, report)
     return Check(g, bool(held), detail)
+
+
+def _refused(fact: object) -> bool:
+    return str(fact).startswith("refused")
+
+
+def _uid(facts: dict, report: dict) -> tuple[bool, str]:
+    uid, caps = facts.get("uid"), facts.get("capabilities")
+    if caps:
+        return False, f"uid {uid} holds capabilities {caps:#x} (it could mount, make namespaces)"
+    if report.get("mode") == "userns":
+        return uid != 0, f"uid {uid} in a user namespace of its own, no capabilities"
+    low, high = report.get("uid_range") or (0, 0)
+    if not low <= (uid or 0) < high:
+        return False, f"student code runs as uid {uid}, outside a block of worker uids"
+    if not facts.get("uid_block_locked"):
+        return False, f"uid {uid} is from block {low}-{high - 1}, which no grader has locked"
+    return uid != 0, f"uid {uid}, no capabilities, of block {low}-{high - 1} locked by this grader"
+
+
+def _rlimits(facts: dict, report: dict) -> tuple[bool, str]:
+    limits = facts.get("rlimits", {})
+    bounded = all(limits.get(k) not in (None, RLIM_INFINITY) for k in ("RLIMIT_AS", "RLIMIT_CPU"))
+    return bounded, ", ".join(f"{k[7:]}={v}" for k, v in limits.items() if k != "RLIMIT_NPROC")
+
+
+def _processes(facts: dict, report: dict) -> tuple[bool, str]:
+    nproc = facts.get("rlimits", {}).get("RLIMIT_NPROC")
+    return nproc not in (None, RLIM_INFINITY), f"NPROC={nproc}"
+
+
+def _memory(facts: dict, report: dict) -> tuple[bool, str]:
+    limit = facts.get("cgroup_limit")
+    expected = (Limits().memory_mb + Limits().scratch_mb) * MB
+    if limit is None:
+        return False, "the probe's worker is in no memory-limited cgroup"
+    return limit <= expected, f"the worker's cgroup allows {limit // MB} MB in all"
+
+
+def _network(facts: dict, report: dict) -> tuple[bool, str]:
+    said = str(facts.get("network", ""))
+    held = not facts.get("connected") and not said.startswith("connected")
+    return held, f"connecting to a port opened by the grader: {said}"
+
+
+def _filesystem(facts: dict, report: dict) -> tuple[bool, str]:
+    visible = ", ".join(facts.get("visible", [])) or "none of the course, engine, home or temp"
+    writable = ", ".join(facts.get("writable", [])) or "nothing"
+    held = not facts.get("visible") and not facts.get("writable")
+    return held, f"visible: {visible}; writable outside scratch: {writable}"
+
+
+def _ipc(facts: dict, report: dict) -> tuple[bool, str]:
+    seen = facts.get("grader_shm")
+    return _refused(seen), f"the grader's shared memory segment: {seen}"
+
+
+def _syscalls(facts: dict, report: dict) -> tuple[bool, str]:
+    unshare, mount = facts.get("unshare"), facts.get("mount")
+    held = _refused(unshare) and _refused(mount) and not facts.get("capabilities")
+    return held, f"unshare(user, mount): {unshare}; mount tmpfs: {mount}"
+
+
+def _shm(facts: dict, report: dict) -> tuple[bool, str]:
+    made = facts.get("shm")
+    return _refused(made), f"a 64 MB System V segment: {made}"
+
+
+def _keyring(facts: dict, report: dict) -> tuple[bool, str]:
+    seen, stored = facts.get("grader_key"), facts.get("add_key")
+    held = _refused(seen) and _refused(stored)
+    return held, f"the grader's session key: {seen}; storing a key: {stored}"
+
+
+VERDICTS = {
+    "process": lambda facts, report: (
+        facts.get("pid") != os.getpid(),
+        f"student code ran as pid {facts.get('pid')}, forked from the zygote",
+    ),
+    "uid": _uid,
+    "rlimits": _rlimits,
+    "processes": _processes,
+    "memory": _memory,
+    "network": _network,
+    "filesystem": _filesystem,
+    "pid": lambda facts, report: (
+        facts.get("pid") == 1,
+        f"student code is pid {facts.get('pid')} in its namespace",
+    ),
+    "ipc": _ipc,
+    "syscalls": _syscalls,
+    "shm": _shm,
+    "keyring": _keyring,
+}

@@ -1,7 +1,8 @@
 """The sandbox's guarantees, named once, for ``autograder doctor`` and the one-line warning.
 
 The zygote reports which guarantees do *not* hold on this machine (``missing``: name ->
-reason); everything here turns that into words for people.
+reason); the doctor then checks every one with a probe that would fail if it did not hold.
+Everything here turns that into words for people.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ GUARANTEES = (
     Guarantee(
         "uid",
         "unprivileged user",
-        "each worker runs as a user of its own with no privileges, so it cannot signal, "
-        "trace or read other workers, or change files it does not own",
+        "each worker runs as a user of its own (from a block of uids this grader has locked) "
+        "with no capabilities, so it cannot signal, trace or read other workers",
         "run with your user's rights",
     ),
     Guarantee(
@@ -43,6 +44,13 @@ GUARANTEES = (
         "process limit",
         "the number of processes and threads a worker may start is capped (fork bombs stop)",
         "fork without limit",
+    ),
+    Guarantee(
+        "memory",
+        "memory cgroup",
+        "all a worker holds (every process, page cache, its scratch tmpfs) is capped by a "
+        "memory cgroup of its own",
+        "hold up to memory_mb times max_processes",
     ),
     Guarantee(
         "network",
@@ -66,8 +74,28 @@ GUARANTEES = (
     Guarantee(
         "ipc",
         "IPC namespace",
-        "System V shared memory and queues are private to the worker and vanish with it",
+        "System V IPC objects of the grader and of other workers are out of reach",
         "share memory with other workers",
+    ),
+    Guarantee(
+        "syscalls",
+        "no mounts or namespaces",
+        "a system-call filter refuses mount, unshare, setns and namespace flags of clone, so "
+        "no worker can mount a tmpfs or make a namespace to hold memory or escape its jail",
+        "mount file systems of their own, outside every memory limit",
+    ),
+    Guarantee(
+        "shm",
+        "no shared memory",
+        "System V shared memory, message queues and memfd (memory no rlimit counts) are refused",
+        "hold memory outside their limits in shared memory",
+    ),
+    Guarantee(
+        "keyring",
+        "keyrings empty and private",
+        "each worker starts in a new, empty session keyring and cannot use keyrings, so it "
+        "reads nothing of the grader's login and leaves nothing for the next worker",
+        "read the grader's kernel keys and pass keys to later workers",
     ),
 )
 

@@ -2,9 +2,8 @@
 
 ``submission.softmax(x)`` sends ``x`` to the worker, runs the student's ``softmax`` there
 and returns the plain-data result. Attribute chains work (``submission.Net.cost_grad``),
-calling a class returns a remote object whose methods work the same way, and
-:func:`fetch` reads a non-callable attribute. Every call is recorded so a test's result
-can list the student functions it exercised.
+calling a class returns a remote object whose methods work the same way. Every call is
+recorded so a test's result can list the student functions it exercised.
 """
 
 from __future__ import annotations
@@ -51,10 +50,6 @@ class RemoteRef:
         result = self._session.call(self._path, _unwrap(args), _unwrap(kwargs), self._handle)
         return _wrap(result, self._session, self._log)
 
-    def _fetch(self) -> Any:
-        self._log.record(self._label())
-        return _wrap(self._session.get(self._path, self._handle), self._session, self._log)
-
     def _label(self) -> str:
         prefix = [self._handle.type_name] if self._handle is not None else []
         return ".".join(prefix + self._path)
@@ -68,11 +63,6 @@ class SubmissionProxy(RemoteRef):
 
     def __init__(self, session: Session, log: CallLog) -> None:
         super().__init__(session, log, None, [])
-
-
-def fetch(ref: RemoteRef) -> Any:
-    """Read a plain attribute of the student's code, e.g. ``fetch(model.history)``."""
-    return ref._fetch()
 
 
 def _wrap(value: Any, session: Session, log: CallLog) -> Any:

@@ -8,7 +8,11 @@ the points of the other functions with it.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,6 +25,7 @@ from autograder.sandbox.errors import (
     SubmissionFault,
     WorkerCrashed,
 )
+from autograder.sandbox.policy import Policy
 from autograder.sandbox.protocol import (
     ChannelClosed,
     ChannelTimeout,
@@ -29,6 +34,9 @@ from autograder.sandbox.protocol import (
     decode,
     encode,
 )
+
+MAX_ERROR_MESSAGE = 2000  # characters of a student exception's message (as the worker cuts)
+MAX_ERROR_TRACEBACK = 4000
 
 
 class Launcher(Protocol):
@@ -54,6 +62,39 @@ class LoadReport:
     chunk_errors: list[dict] = field(default_factory=list)
     defined: list[str] = field(default_factory=list)
     fault: SubmissionFault | None = None
+
+
+@contextlib.contextmanager
+def open_session(
+    policy: Policy,
+    module_name: str,
+    chunks: list[Chunk],
+    *,
+    launcher: Launcher | None = None,
+    total_timeout: float | None = None,
+) -> Iterator[Session]:
+    """A session for one submission under ``policy``, not started yet; closed (its worker
+    killed, its scratch folder removed) on leaving the block.
+
+    The one place a ``Session`` is put together: grading, the pytest plugin and the
+    doctor all come here. ``launcher`` replaces the default (the shared zygote).
+    """
+    from autograder.sandbox.zygote_launcher import default_launcher
+
+    scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
+    session = Session(
+        launcher or default_launcher(policy),
+        scratch,
+        module_name,
+        chunks,
+        call_timeout=policy.limits.call_timeout,
+        total_timeout=total_timeout or policy.limits.submission_timeout,
+    )
+    try:
+        yield session
+    finally:
+        session.close()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 class Session:
@@ -105,20 +146,15 @@ class Session:
     # -- calls ------------------------------------------------------------------------
 
     def call(self, path: list[str], args: tuple, kwargs: dict, handle: Handle | None = None) -> Any:
-        blobs: list[bytes] = []
+        """Call the student's ``path`` (on ``handle``, when given) and return its value."""
+        worker = self._ready_worker()
+        blobs: list = []
         header = {
             "op": "call",
             "path": path,
             "args": encode(list(args), blobs),
             "kwargs": encode(dict(kwargs), blobs),
         }
-        return self._request(header, blobs, path, handle)
-
-    def get(self, path: list[str], handle: Handle | None = None) -> Any:
-        return self._request({"op": "get", "path": path}, [], path, handle)
-
-    def _request(self, header: dict, blobs: list[bytes], path: list[str], handle: Handle | None):
-        worker = self._ready_worker()
         if handle is not None:
             if handle.generation != self.generation:
                 raise WorkerCrashed(
@@ -127,17 +163,11 @@ class Session:
                 )
             header["handle"] = handle.id
         name = ".".join(path) or "value"
-        reply, reply_blobs = self._exchange(worker, header, blobs, f"calling {name}")
+        reply, value = self._exchange(worker, header, blobs, f"calling {name}", decoded=True)
         if not reply.get("ok"):
             error = reply.get("error")
             raise _fault_from_error(error if isinstance(error, dict) else {}, name)
-        try:
-            value = decode(reply.get("value"), reply_blobs)
-        except ProtocolError as exc:
-            raise WorkerCrashed(
-                f"{name} returned something that could not be read: {exc}"
-            ) from None
-        return self._stamp(value)
+        return value
 
     # -- internals --------------------------------------------------------------------
 
@@ -197,11 +227,29 @@ class Session:
         errors = sorted([*errors, *self.skipped.values()], key=lambda e: e["chunk"])
         return LoadReport(errors, defined)
 
-    def _exchange(self, worker: WorkerProcess, header: dict, blobs: list[bytes], doing: str):
+    def _exchange(
+        self, worker: WorkerProcess, header: dict, blobs: list, doing: str, decoded: bool = False
+    ) -> tuple[dict, Any]:
+        """Send one request; the reply and its blobs (or, ``decoded``, its value).
+
+        Reading and decoding the reply share the call's deadline; any way the reply can be
+        wrong (forged, oversized, too deep) is the student's fault, never the grader's.
+        """
         timeout = self._check_budget(doing)
+        deadline = time.monotonic() + timeout
         try:
-            return worker.request(header, blobs, timeout)
+            reply, reply_blobs = worker.request(header, blobs, timeout)
+            if not decoded:
+                return reply, reply_blobs
+            if not reply.get("ok"):
+                return reply, None
+            handles: list[Handle] = []
+            value = decode(reply.get("value"), reply_blobs, deadline=deadline, handles=handles)
+            for handle in handles:  # which worker incarnation holds the object
+                handle.generation = self.generation
+            return reply, value
         except ChannelTimeout:
+            worker.kill()
             fault = CallTimeout(f"time limit ({timeout:.3g} s) exceeded while {doing}")
         except ChannelClosed:
             worker.kill()
@@ -221,18 +269,6 @@ class Session:
             self.faults.append(fault)
             raise fault
         return min(self.call_timeout, remaining)
-
-    def _stamp(self, value: Any) -> Any:
-        """Tag handles with the worker generation they belong to."""
-        if isinstance(value, Handle):
-            value.generation = self.generation
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                self._stamp(item)
-        elif isinstance(value, dict):
-            for item in value.values():
-                self._stamp(item)
-        return value
 
 
 def _skipped_chunk(index: int, chunk: Chunk, fault: SubmissionFault) -> dict:
@@ -268,9 +304,11 @@ def _strings(value: Any) -> list[str]:
 
 
 def _fault_from_error(error: dict, name: str) -> SubmissionFault:
-    kind = str(error.get("type", "Exception"))
-    message = str(error.get("message", ""))
-    trace = str(error.get("traceback", ""))
+    """The fault a worker's error reply stands for, its texts capped: the worker's own
+    formatter may have been replaced by student code."""
+    kind = str(error.get("type", "Exception"))[:200]
+    message = str(error.get("message", ""))[:MAX_ERROR_MESSAGE]
+    trace = str(error.get("traceback", ""))[-MAX_ERROR_TRACEBACK:]
     if kind == "MissingName":
         return MissingName(message)
     if kind == "NotImplementedError":

@@ -97,3 +97,19 @@ def _lock_dir() -> str:
         if os.path.isdir(folder) and os.access(folder, os.W_OK):
             return folder
     raise NoFreeBlock(f"no writable folder for uid-block locks among {', '.join(LOCK_DIRS)}")
+
+
+def is_claimed(base: int, lock_dir: str | None = None) -> bool:
+    """Whether some live process holds the lock of the block starting at ``base``."""
+    path = os.path.join(lock_dir or _lock_dir(), f"autograder-uids-{base}.lock")
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # also drops the shared lock, if we got it
+    return False

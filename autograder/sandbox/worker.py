@@ -42,8 +42,8 @@ class Worker:
             return self.load(header["module"], header["chunks"]), []
         if op == "exec":
             return self.run_chunks(header["chunks"], header.get("first", 0)), []
-        if op in ("call", "get"):
-            return self.invoke(op, header, blobs)
+        if op == "call":
+            return self.invoke(header, blobs)
         return {"ok": False, "error": _error_info("ProtocolError", f"unknown op {op!r}")}, []
 
     def load(self, module_name: str, chunks: list[dict]) -> dict:
@@ -76,18 +76,16 @@ class Worker:
         defined = sorted(k for k in vars(self.module) if not k.startswith("_"))
         return {"ok": True, "chunk_errors": errors, "defined": defined}
 
-    def invoke(self, op: str, header: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
+    def invoke(self, header: dict, blobs: list) -> tuple[dict, list]:
+        """Call what ``header`` names with its decoded arguments; reply with the value."""
         try:
             target = self._resolve(header.get("handle"), header.get("path", []))
         except LookupError as exc:
             return {"ok": False, "error": _error_info("MissingName", str(exc))}, []
         try:
-            if op == "get":
-                result = target
-            else:
-                args = self._unwrap(decode(header.get("args", []), blobs))
-                kwargs = self._unwrap(decode(header.get("kwargs", {"__dict__": []}), blobs))
-                result = target(*args, **kwargs)
+            args = self._unwrap(decode(header.get("args", []), blobs))
+            kwargs = self._unwrap(decode(header.get("kwargs", {"__dict__": []}), blobs))
+            result = target(*args, **kwargs)
             out_blobs: list[bytes] = []
             value = encode(_as_data(result), out_blobs, make_handle=self._make_handle)
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything
@@ -180,9 +178,10 @@ def main() -> None:
     argument, move the protocol off fds 0/1 so student code cannot read requests by
     accident or print into the reply stream, then serve."""
     if len(sys.argv) > 1:
-        from autograder.sandbox.limits import ResourceLimits, apply_rlimits
+        from autograder.sandbox.policy import Limits
+        from autograder.sandbox.rlimits import apply_rlimits
 
-        apply_rlimits(ResourceLimits.from_json(json.loads(sys.argv[1])), processes=False)
+        apply_rlimits(Limits.from_resources(json.loads(sys.argv[1])), processes=False)
     request_fd, reply_fd = os.dup(0), os.dup(1)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)

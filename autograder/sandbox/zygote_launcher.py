@@ -17,12 +17,13 @@ import subprocess
 import sys
 import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import autograder
-from autograder.sandbox.client import SubprocessLauncher, WorkerProcess, worker_environment
+from autograder.sandbox.client import SubprocessLauncher, WorkerProcess
 from autograder.sandbox.guarantees import partial_warning
-from autograder.sandbox.limits import ResourceLimits
+from autograder.sandbox.policy import Limits, Policy, worker_environment
 
 START_TIMEOUT = 120.0  # seconds for the zygote to import numpy and build its sandbox
 REQUEST_TIMEOUT = 60.0
@@ -36,11 +37,10 @@ class ZygoteError(RuntimeError):
 class ZygoteServer:
     """One zygote process and the socket to it. Safe to share between threads."""
 
-    def __init__(
-        self, *, isolate: bool = True, hide: tuple[str, ...] = (), plain: str | None = None
-    ) -> None:
-        self.isolate = isolate
-        self.hide = tuple(hide)
+    def __init__(self, policy: Policy | None = None, *, plain: str | None = None) -> None:
+        self.policy = policy or Policy()
+        self.isolate = self.policy.isolate
+        self.hide = tuple(self.policy.hide)
         self.owner = os.getpid()
         self._lock = threading.Lock()
         self.report = self._start(plain)
@@ -49,12 +49,7 @@ class ZygoteServer:
 
     def _start(self, plain: str | None) -> dict:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        config = {
-            "isolate": self.isolate,
-            "hide": list(self.hide),
-            "parent": os.getpid(),
-            "plain": plain,
-        }
+        config = {**self.policy.zygote_config(), "parent": os.getpid(), "plain": plain}
         package_root = str(Path(autograder.__file__).resolve().parent.parent)
         bootstrap = (
             "import sys; sys.path.append(sys.argv[3]); "
@@ -131,13 +126,13 @@ class ZygoteServer:
             raise ZygoteError(f"the zygote exited: {self.log()}")
         return json.loads(data), fds
 
-    def spawn(self, limits: ResourceLimits, scratch: Path) -> WorkerProcess:
+    def spawn(self, limits: Limits, scratch: Path) -> WorkerProcess:
         """A new worker, ready for its ``load`` request."""
         request_r, request_w = os.pipe()
         reply_r, reply_w = os.pipe()
         output_r, output_w = os.pipe()
         theirs = [request_r, reply_w, output_w]
-        message = {"op": "spawn", "limits": limits.to_json(), "scratch": str(scratch)}
+        message = {"op": "spawn", "limits": limits.resources(), "scratch": str(scratch)}
         try:
             reply, fds = self.request(message, theirs)
         except BaseException:
@@ -212,9 +207,9 @@ class ZygoteLauncher:
 
     name = "zygote"
 
-    def __init__(self, server: ZygoteServer, limits: ResourceLimits | None = None) -> None:
+    def __init__(self, server: ZygoteServer, limits: Limits | None = None) -> None:
         self.server = server
-        self.limits = limits or ResourceLimits()
+        self.limits = limits or Limits()
 
     def start(self, scratch: Path) -> WorkerProcess:
         return self.server.spawn(self.limits, scratch)
@@ -227,32 +222,39 @@ _servers_lock = threading.Lock()
 _warned = False
 
 
-def shared_server(hide: tuple[str, ...] = (), *, isolate: bool = True) -> ZygoteServer:
-    """The process-wide zygote, (re)started if needed so that ``hide`` stays hidden."""
+def shared_server(policy: Policy | None = None) -> ZygoteServer:
+    """The process-wide zygote for ``policy``'s jail, (re)started so that its hidden paths
+    stay hidden. Limits do not matter here: they travel with each spawn."""
+    policy = policy or Policy()
     with _servers_lock:
-        current = next((s for s in reversed(_servers) if s.isolate == isolate), None)
+        current = next((s for s in reversed(_servers) if _same_jail(s.policy, policy)), None)
+        hide = tuple(policy.hide)
         if current is not None and current.alive():
             if not any(current.would_show(path) for path in hide):
                 return current
-            hide = tuple(dict.fromkeys(current.hide + tuple(hide)))
-        server = ZygoteServer(isolate=isolate, hide=tuple(hide))
+            hide = tuple(dict.fromkeys(current.hide + hide))
+        server = ZygoteServer(replace(policy, hide=hide))
         _servers.append(server)
         return server
 
 
-def default_launcher(limits: object = None, hide: tuple[str, ...] = ()):
-    """The best launcher this machine allows, with ``limits`` (a spec's ``[limits]``)."""
-    resources = ResourceLimits.from_spec(limits) if limits is not None else ResourceLimits()
+def _same_jail(a: Policy, b: Policy) -> bool:
+    return (a.isolate, a.seccomp, a.cgroup) == (b.isolate, b.seccomp, b.cgroup)
+
+
+def default_launcher(policy: Policy | None = None):
+    """The best launcher this machine allows for ``policy`` (limits and hidden paths)."""
+    policy = policy or Policy()
     if not hasattr(os, "fork") or not hasattr(socket, "send_fds"):
         _warn_once({"all": "no fork() here: each worker is a fresh Python process"})
-        return SubprocessLauncher(resources)
+        return SubprocessLauncher(policy.limits)
     try:
-        server = shared_server(tuple(str(p) for p in hide))
+        server = shared_server(policy)
     except (ZygoteError, OSError) as exc:
         _warn_once({"all": f"the zygote could not start ({exc})"})
-        return SubprocessLauncher(resources)
+        return SubprocessLauncher(policy.limits)
     _warn_once(server.report.get("missing", {}), server.report.get("problems", []))
-    return ZygoteLauncher(server, resources)
+    return ZygoteLauncher(server, policy.limits)
 
 
 def _warn_once(missing: dict[str, str], problems: list[str] = ()) -> None:

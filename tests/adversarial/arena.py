@@ -3,7 +3,8 @@
 Every hostile submission is graded through :meth:`Arena.grade`, which also asserts the two
 things every attack must leave untouched: the course tree (byte for byte, modes and
 times included) and the process table (no process of a sandbox uid survives grading).
-Each test then asserts the exact score, failed tests and status it expects.
+Each test then asserts the exact score, failed tests and status it expects, and the
+``arena`` fixture grades an honest control submission after it, which must keep full marks.
 
 Secrets are random tokens planted where an attacker would look: in the reference
 solution, the hidden tests, the course secret, another student's submission and reports.
@@ -26,9 +27,10 @@ from autograder.course.results import SubmissionResult
 from autograder.runner.one_submission import GradingContext, grade_submission
 from autograder.sandbox.zygote_launcher import shared_server
 
+# A call limit of a few seconds: honest calls must not time out on a loaded machine.
 ARENA_LIMITS = """
 [limits]
-call_timeout = 1.0
+call_timeout = 3.0
 submission_timeout = 20.0
 memory_mb = 512
 cpu_seconds = 10
@@ -96,6 +98,11 @@ class Arena:
         assert tree_digest(self.root) == before, "grading changed files of the course tree"
         assert sandbox_processes() == [], "processes of the sandbox outlived grading"
         return result
+
+    def assert_control_keeps_full_marks(self) -> None:
+        """An honest submission graded right after an attacker loses nothing."""
+        result = self.grade(HONEST_DOUBLE + HONEST_NORM, "control")
+        assert (result.status, result.score) == ("ok", DOUBLE_POINTS + NORM_POINTS)
 
     def folder(self, student: str) -> Path:
         path = self.course.submissions / "toy" / student

@@ -73,7 +73,7 @@ def norm(x):
 """
     )
     assert_only_norm_lost(result, "timeout")
-    assert "time limit (1 s) exceeded while calling norm" in output_of(result, "test_norm")
+    assert "time limit (3 s) exceeded while calling norm" in output_of(result, "test_norm")
 
 
 def test_threads_left_running_do_not_change_the_score(arena):

@@ -48,7 +48,8 @@ def norm(x):
 
 
 def test_output_flood_is_capped_and_never_blocks(arena):
-    """70 MB printed within a 1 s call limit: the grader drains it without waiting."""
+    """70 MB printed within the call limit: the grader drains it without waiting, keeps
+    the start and cuts the rest (``CapturedOutput`` itself is tested in tests/sandbox)."""
     result = arena.grade(
         """
 import os
@@ -68,9 +69,9 @@ def double(x):
     assert result.status == "ok"
     assert result.score == result.max_score
     assert len(result.output) < 20_000
-    dropped = re.search(r"\[\.\.\. (\d+) more bytes of output were dropped\]", result.output)
-    assert dropped is None or int(dropped.group(1)) > 0
-    assert "cut" in result.output
+    printed = result.output.split("What your code printed:\n", 1)[1]
+    assert printed.startswith("x" * 9_000)
+    assert printed.endswith("[... cut]")
 
 
 def test_writing_a_file_larger_than_allowed_fails(arena):
@@ -138,7 +139,7 @@ def test_cpu_time_limit_kills_a_busy_loop(toy_course):
     """With more wall time than CPU time allowed, RLIMIT_CPU is what stops the loop."""
     arena = make_arena(toy_course)
     spec_path = toy_course.solutions / "toy" / "assignment.toml"
-    text = spec_path.read_text().replace("call_timeout = 1.0", "call_timeout = 15.0")
+    text = spec_path.read_text().replace("call_timeout = 3.0", "call_timeout = 15.0")
     spec_path.write_text(text.replace("cpu_seconds = 10", "cpu_seconds = 1"))
     arena.ctx = GradingContext(load_suite(toy_course.spec("toy")), "secret")
     result = arena.grade(HONEST_DOUBLE + "\n\ndef norm(x):\n    while True:\n        pass\n")

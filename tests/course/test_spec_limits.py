@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from autograder.course.spec import Limits, SpecError, parse_spec
-from autograder.sandbox.limits import ResourceLimits
+from autograder.sandbox import Limits as SandboxLimits
 
 BASE = {"name": "x", "student_file": "x.py", "problems": [{"id": "p"}]}
 
@@ -20,7 +20,11 @@ def test_resource_limits_default_to_safe_values_and_cpu_follows_the_wall_clock()
     limits = limits_of({"submission_timeout": 30.5})
     assert limits.cpu_seconds == 31
     assert (limits.memory_mb, limits.max_processes, limits.max_open_files) == (1024, 8, 64)
-    assert ResourceLimits.from_spec(limits).cpu_seconds == 31
+    assert limits.resources()["cpu_seconds"] == 31
+
+
+def test_the_spec_holds_the_sandbox_limits_themselves():
+    assert Limits is SandboxLimits
 
 
 def test_every_resource_limit_can_be_set():
@@ -32,7 +36,7 @@ def test_every_resource_limit_can_be_set():
         "max_file_mb": 3,
         "scratch_mb": 10,
     }
-    assert ResourceLimits.from_spec(limits_of(table)).to_json() == table
+    assert limits_of(table).resources() == table
 
 
 @pytest.mark.parametrize(

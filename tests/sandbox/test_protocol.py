@@ -1,5 +1,6 @@
 """The wire format: plain data round-trips; anything else is refused."""
 
+import json
 import math
 import os
 
@@ -114,3 +115,113 @@ def test_reader_times_out_and_refuses_oversized_messages():
         Reader(r, limit=1000).read(deadline=time.monotonic() + 1)
     os.close(r)
     os.close(w)
+
+
+# ----------------------------------------------------------------- forged replies
+
+
+def frame(header_bytes: bytes, blobs: list[bytes] = ()) -> bytes:
+    import struct
+
+    parts = [struct.pack(">II", len(header_bytes), len(blobs)), header_bytes]
+    for blob in blobs:
+        parts += [struct.pack(">Q", len(blob)), blob]
+    return b"".join(parts)
+
+
+def read_forged(data: bytes):
+    import threading
+    import time
+
+    r, w = os.pipe()
+    writer = threading.Thread(target=lambda: (os.write(w, data), os.close(w)))
+    writer.start()
+    try:
+        header, blobs = Reader(r).read(deadline=time.monotonic() + 10)
+        return decode(header.get("value"), blobs, deadline=time.monotonic() + 10)
+    finally:
+        writer.join()
+        os.close(r)
+
+
+def test_one_blob_referenced_twice_is_refused():
+    blob = np.ones(4).tobytes()
+    ref = {"__ndarray__": 0, "dtype": "<f8", "shape": [4]}
+    header = {"ok": True, "value": [ref, ref]}
+    with pytest.raises(ProtocolError, match="referenced twice"):
+        read_forged(frame(json.dumps(header).encode(), [blob]))
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ({"__ndarray__": 0, "dtype": "|O8", "shape": [1]}, "plain numeric"),
+        ({"__ndarray__": 0, "dtype": "<f8", "shape": [3]}, "does not match"),
+        ({"__ndarray__": 0, "dtype": "<f8", "shape": [-1, -4]}, "shape"),
+        ({"__ndarray__": 0, "dtype": "<f8", "shape": [2**40, 2**40, 0]}, "does not match"),
+        ({"__ndarray__": 0, "dtype": "i4,i4", "shape": [2]}, "plain numeric"),
+        ({"__complex__": [[1], 2]}, "complex"),
+        ({"__float__": "banana"}, "float"),
+    ],
+)
+def test_forged_array_and_tag_fields_are_refused(value, words):
+    blob = np.ones(4).tobytes()
+    with pytest.raises(ProtocolError, match=words):
+        read_forged(frame(json.dumps({"ok": True, "value": value}).encode(), [blob]))
+
+
+def test_deep_nesting_is_a_protocol_error_not_a_recursion_error():
+    deep = b'{"ok": true, "value": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with pytest.raises(ProtocolError, match="nested too deeply"):
+        read_forged(frame(deep))
+    medium = b'{"ok": true, "value": ' + b"[" * 500 + b"]" * 500 + b"}"
+    with pytest.raises(ProtocolError, match="nested too deeply"):
+        read_forged(frame(medium))
+
+
+def test_millions_of_empty_lists_are_refused_before_parsing():
+    many = b'{"ok": true, "value": [' + b"[]," * 2_000_000 + b"[]]}"
+    with pytest.raises(ProtocolError, match="oversized|more than"):
+        read_forged(frame(many))
+    within_size = b'{"ok": true, "value": [' + b"[]," * 600_000 + b"[]]}"
+    with pytest.raises(ProtocolError, match="more than 500000 lists"):
+        read_forged(frame(within_size))
+
+
+def test_decoding_stops_at_the_deadline():
+    import time
+
+    tree = [[0] * 10 for _ in range(10_000)]
+    with pytest.raises(ChannelTimeout):
+        decode(tree, [], deadline=time.monotonic() - 1)
+
+
+def test_arrays_arrive_writable_and_in_c_order():
+    array = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    blobs: list = []
+    tree = encode(array, blobs)
+    out = decode(tree, [bytearray(bytes(b)) for b in blobs])
+    out[0, 0] = 7.0
+    np.testing.assert_array_equal(out[:, 1:], array[:, 1:])
+    assert out.flags.c_contiguous
+
+
+def test_string_bool_and_empty_arrays_round_trip():
+    for array in (np.array(["ab", "c"]), np.array([True, False]), np.zeros((0, 3)), np.float64(2)):
+        out = roundtrip(array)
+        np.testing.assert_array_equal(out, array)
+
+
+def test_captured_output_keeps_the_start_and_counts_the_rest():
+    from autograder.sandbox.client import CapturedOutput
+
+    captured = CapturedOutput(limit=10)
+    captured.add(b"0123456789abc")
+    captured.add(b"def")
+    assert captured.text().startswith("0123456789\n")
+    assert "[... 6 more bytes of output were dropped]" in captured.text()
+
+
+def test_zero_dimensional_arrays_keep_their_shape():
+    out = roundtrip(np.array(2.5))
+    assert out.shape == () and out == 2.5

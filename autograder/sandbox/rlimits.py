@@ -1,4 +1,4 @@
-"""Resource limits of one worker, and how they are applied (``setrlimit``).
+"""How a worker's resource limits are applied (``setrlimit``).
 
 They are set in the worker after it is created and before any student code runs, by
 trusted code; an unprivileged process can lower its limits but never raise them again.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+
+from autograder.sandbox.policy import Limits
 
 try:
     import resource
@@ -21,33 +21,7 @@ except ImportError:  # pragma: no cover - Windows has no rlimits
 MB = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class ResourceLimits:
-    """What one worker (the student's process and everything it starts) may use."""
-
-    memory_mb: int = 1024  # address space of each process
-    cpu_seconds: int = 120  # CPU time of each process
-    max_processes: int = 8  # processes and threads of the worker's own user
-    max_open_files: int = 64
-    max_file_mb: int = 16  # largest file it may write
-    scratch_mb: int = 64  # size of its private scratch folder (where namespaces allow)
-
-    def to_json(self) -> dict[str, int]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ResourceLimits:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: int(v) for k, v in data.items() if k in known})
-
-    @classmethod
-    def from_spec(cls, limits: Any) -> ResourceLimits:
-        """Pick the matching fields of a spec's ``[limits]`` (missing ones keep defaults)."""
-        values = {f.name: getattr(limits, f.name) for f in fields(cls) if hasattr(limits, f.name)}
-        return cls(**{k: int(v) for k, v in values.items() if v is not None})
-
-
-def apply_rlimits(limits: ResourceLimits, *, processes: bool = True) -> list[str]:
+def apply_rlimits(limits: Limits, *, processes: bool = True) -> list[str]:
     """Set the worker's rlimits; return what could not be set (empty when all held).
 
     ``processes=False`` leaves RLIMIT_NPROC alone: it counts every process of the real
