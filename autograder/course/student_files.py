@@ -1,0 +1,105 @@
+"""Opens a file a student handed in: a plain file of their own, read up to a size cap.
+
+Every per-student input (the script, the notebook, ``answers.md``, ``timestamp.txt``, and
+the files ``collect`` copies) goes through :func:`read_student_file`, so one rule decides
+what may be read: a regular file (never a FIFO, device or socket, which could block the
+grader or never end), not a symbolic link, with a single link (a hard link to a course
+file is not the student's work), owned by whoever owns its folder, and no larger than the
+caller's cap (a 2 GB sparse file is refused from its size, never read). The checks are
+made on the opened file itself, so the file cannot be swapped between check and read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+class StudentFileError(ValueError):
+    """The file may not be read as the student's work; the message says why, for people."""
+
+
+def _kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+def refusal(path: Path, info: os.stat_result, limit: int) -> str:
+    """Why the file described by ``info`` (an ``lstat``) must not be read; "" if it may."""
+    name = path.name
+    if not stat.S_ISREG(info.st_mode):
+        return f"{name} is {_kind(info.st_mode)}, not a file; hand in the file itself"
+    if info.st_nlink > 1:
+        return (
+            f"{name} has {info.st_nlink} hard links: it is shared with another file, so it "
+            "is not taken as this student's own work; hand in a plain copy"
+        )
+    try:
+        owner = os.lstat(path.parent).st_uid
+    except OSError:
+        owner = info.st_uid
+    if info.st_uid != owner:
+        return (
+            f"{name} belongs to user {info.st_uid}, not to the owner of its folder "
+            f"(user {owner}); hand in a copy made in the folder"
+        )
+    if info.st_size > limit:
+        return f"{name} is {info.st_size:,} bytes; the limit is {limit:,}"
+    return ""
+
+
+def check_student_file(path: Path, limit: int) -> None:
+    """Raise ``StudentFileError`` unless ``path`` may be read as the student's work."""
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        raise StudentFileError(f"{Path(path).name} cannot be read: {exc.strerror}") from None
+    problem = refusal(Path(path), info, limit)
+    if problem:
+        raise StudentFileError(problem)
+
+
+def read_student_file(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``, or ``StudentFileError`` when the rules above refuse it.
+
+    The file is opened without following links and without blocking (a FIFO refused by
+    ``lstat`` and swapped in afterwards still cannot hang us), then checked again through
+    its descriptor, and at most ``limit`` bytes are read.
+    """
+    path = Path(path)
+    check_student_file(path, limit)
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise StudentFileError(f"{path.name} cannot be read: {exc.strerror}") from None
+    try:
+        problem = refusal(path, os.fstat(fd), limit)
+        if problem:
+            raise StudentFileError(problem)
+        chunks, remaining = [], limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError as exc:
+        raise StudentFileError(f"{path.name} cannot be read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise StudentFileError(f"{path.name} grew past the limit of {limit:,} bytes while read")
+    return data
