@@ -43,11 +43,16 @@ def parse_timestamp(text: str) -> datetime:
         raise TimestampError(
             f"{shown!r} is not a time; write e.g. '2026-11-20 14:03:11.000000 UTC'"
         ) from None
-    if not EARLIEST <= moment < LATEST:
+    if not plausible(moment):
         raise TimestampError(
             f"{shown!r} is not a plausible submission time (years 1970 to 2199 are)"
         )
     return moment
+
+
+def plausible(moment: datetime) -> bool:
+    """Whether an aware time can be a submission time (and fits every tool downstream)."""
+    return EARLIEST <= moment < LATEST
 
 
 def read_timestamp(folder: Path) -> datetime | None:

@@ -25,6 +25,7 @@ import pandas as pd
 from autograder.course.paths import SIMILARITY_PAGE
 from autograder.course.results import STATUSES
 from autograder.course.spec import AssignmentSpec
+from autograder.course.student_ids import student_id_problem
 from autograder.errors import UserError
 from autograder.gradebook.store import Gradebook, problem_pivot
 from autograder.report import plots
@@ -177,10 +178,13 @@ def build_report(
             f"run `autograder grade {spec.name}` first"
         )
     tests = book.tests(spec.name)
+    grades, tests, refused = _usable_ids(grades, tests)
+    if grades.empty:
+        raise ReportError(f"no student of {spec.name!r} can be reported: {'; '.join(refused)}")
     now = now or datetime.now(UTC)
     folder = reports / spec.name
     tables = class_tables(spec, grades, tests)
-    notes = _notes(grades, tests)
+    notes = refused + _notes(grades, tests)
 
     table_dir = folder / TABLES_DIR
     table_dir.mkdir(parents=True, exist_ok=True)
@@ -230,6 +234,17 @@ def build_report(
         folder / EXPORTS_DIR,
     )
     return Report(page, table_paths, feedback_files, exports, len(grades), notes)
+
+
+def _usable_ids(
+    grades: pd.DataFrame, tests: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Leave out students whose id cannot name a folder beside the class's files (a
+    gradebook filled by an older version may hold ``grades.csv`` as a student)."""
+    problems = grades["student_id"].astype(str).map(student_id_problem)
+    bad = set(grades.loc[problems != "", "student_id"])
+    notes = [f"left out of the report: {p}" for p in problems[problems != ""]]
+    return grades[problems == ""], tests[~tests["student_id"].isin(bad)], notes
 
 
 def _notes(grades: pd.DataFrame, tests: pd.DataFrame) -> list[str]:
