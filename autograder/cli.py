@@ -124,6 +124,7 @@ def cmd_manual_import(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_report(args: argparse.Namespace, course: Course) -> int:
+    from autograder.course.csv_files import write_csv
     from autograder.gradebook.store import Gradebook
     from autograder.report.build import build_report
     from autograder.report.exports import load_roster
@@ -156,7 +157,7 @@ def cmd_report(args: argparse.Namespace, course: Course) -> int:
                 out.print(f"  [yellow]note:[/] {escape(note)}")
         class_table = book.class_table()
         if not class_table.empty:
-            class_table.to_csv(reports / CLASS_TABLE_FILE)
+            write_csv(class_table, reports / CLASS_TABLE_FILE, index=True)
             out.print(f"Class table (every assignment): {reports / CLASS_TABLE_FILE}")
     finally:
         book.close()

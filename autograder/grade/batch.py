@@ -18,6 +18,7 @@ from autograder.course.results import SubmissionResult, read_results, write_resu
 from autograder.course.spec import AssignmentSpec
 from autograder.course.student_ids import student_id_problem
 from autograder.course.submission import UnusableSubmission, read_submission
+from autograder.course.untrusted_text import SUMMARY_CHARS, cap
 from autograder.grade.late import stamp_lateness
 from autograder.grade.table import grades_frame, write_grades
 from autograder.gradebook.store import Gradebook
@@ -132,7 +133,7 @@ def grade_failure(spec: AssignmentSpec, student_id: str, trace: str) -> Submissi
         "grader-error",
         "The grader failed on this submission; your instructor has been given the details.",
         [],
-        output=trace,
+        output=cap(trace, SUMMARY_CHARS),
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from autograder.course.csv_files import restore_cell, write_csv
 from autograder.course.results import TestResult
 from autograder.course.spec import AssignmentSpec
 from autograder.errors import UserError
@@ -27,7 +28,9 @@ def load_scores(folder: Path) -> pd.DataFrame:
     path = folder / SCORES_FILE
     if not path.is_file():
         return pd.DataFrame(columns=COLUMNS)
-    return pd.read_csv(path, dtype={"student_id": str, "problem": str, "comment": str})
+    scores = pd.read_csv(path, dtype={"student_id": str, "problem": str, "comment": str})
+    scores["comment"] = scores["comment"].map(restore_cell)
+    return scores
 
 
 def import_scores(spec: AssignmentSpec, csv_path: Path, folder: Path) -> int:
@@ -50,7 +53,7 @@ def import_scores(spec: AssignmentSpec, csv_path: Path, folder: Path) -> int:
     # A grading sheet row whose score is still empty has not been graded: skip it.
     blank = sheet["score"].isna() | (sheet["score"].astype(str).str.strip() == "")
     sheet = sheet[~blank][COLUMNS].copy()
-    sheet["comment"] = sheet["comment"].fillna("")
+    sheet["comment"] = sheet["comment"].fillna("").map(restore_cell)
     written = {p.id: p.points for p in spec.written_problems}
     for row_number, row in zip(sheet.index + 2, sheet.itertuples(index=False), strict=True):
         where = f"{csv_path.name} line {row_number}"
@@ -69,7 +72,7 @@ def import_scores(spec: AssignmentSpec, csv_path: Path, folder: Path) -> int:
     merged = pd.concat([load_scores(folder), sheet], ignore_index=True)
     merged = merged.drop_duplicates(subset=["student_id", "problem"], keep="last")
     folder.mkdir(parents=True, exist_ok=True)
-    merged.to_csv(folder / SCORES_FILE, index=False)
+    write_csv(merged, folder / SCORES_FILE)
     return len(sheet)
 
 

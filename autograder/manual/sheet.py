@@ -9,7 +9,6 @@ shows every student's answer to one question side by side, Markdown and LaTeX re
 
 from __future__ import annotations
 
-import csv
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import mistune
 
 from autograder.course.answers import extract_answers
+from autograder.course.csv_files import write_csv
 from autograder.course.spec import AssignmentSpec, Problem
 from autograder.manual.scores import load_scores
 
@@ -60,17 +60,14 @@ def write_sheet(spec: AssignmentSpec, folders: list[tuple[str, Path]], out: Path
                     "student_id": student_id,
                     "problem": problem.id,
                     "max_points": f"{problem.points:g}",
-                    "answer": _spreadsheet_safe(answer),
+                    "answer": answer,
                     "score": "" if score == "" else f"{float(score):g}",
                     "comment": comment,
                 }
             )
     out.mkdir(parents=True, exist_ok=True)
     csv_path = out / SHEET_FILE
-    with open(csv_path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=SHEET_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(rows, csv_path, columns=SHEET_COLUMNS)
     pages_dir = out / PAGES_DIR
     pages_dir.mkdir(exist_ok=True)
     pages = []
@@ -79,11 +76,6 @@ def write_sheet(spec: AssignmentSpec, folders: list[tuple[str, Path]], out: Path
         page.write_text(_page(spec, problem, answers_by_student, graded), encoding="utf-8")
         pages.append(page)
     return Sheet(csv_path, pages, len(folders), unanswered)
-
-
-def _spreadsheet_safe(text: str) -> str:
-    """Keep spreadsheet programs from running an answer as a formula (``=HYPERLINK(...)``)."""
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
 def _page(

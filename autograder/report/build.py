@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from autograder.course.csv_files import write_csv
 from autograder.course.paths import SIMILARITY_PAGE
 from autograder.course.results import STATUSES
 from autograder.course.spec import AssignmentSpec
@@ -191,7 +192,7 @@ def build_report(
     table_paths = {}
     for name, frame in tables.items():
         table_paths[name] = table_dir / f"{name}.csv"
-        frame.to_csv(table_paths[name], index=False)
+        write_csv(frame, table_paths[name])
 
     max_score = float(grades["max_score"].max())
     figures = {"distribution": plots.score_histogram(tables["students"]["percent"], spec.title)}
