@@ -15,6 +15,7 @@ from rich.table import Table
 
 from autograder import __version__
 from autograder.course.paths import Course, find_course
+from autograder.course.untrusted_text import for_terminal
 from autograder.errors import UserError
 
 # Command modules are imported inside each command: `autograder check`, which students
@@ -57,10 +58,10 @@ def cmd_check(args: argparse.Namespace, course: Course) -> int:
         mark = "[green]PASS[/]" if test.outcome == "passed" else "[red]FAIL[/]"
         out.print(f"{mark} {test.name} [dim]({test.max_score:g} pt)[/]")
         if test.outcome != "passed":
-            out.print(escape(_indent(test.output)))
+            out.print(_shown(_indent(test.output)))
     passed = sum(t.outcome == "passed" for t in result.tests)
     if result.message:
-        out.print(f"\n[yellow]{escape(result.message)}[/]")
+        out.print(f"\n[yellow]{_shown(result.message)}[/]")
     out.print(
         f"\n{passed}/{len(result.tests)} public tests passed. Public tests check a few "
         "properties; the hidden tests that decide your grade check more."
@@ -77,7 +78,10 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     spec = course.spec(args.assignment)
     submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
     reports = Path(args.out) if args.out else course.reports
-    folders = student_folders(submissions)
+    skipped: list[str] = []
+    folders = student_folders(submissions, skipped)
+    for line in skipped:
+        err.print(f"[yellow]warning:[/] {_shown(line)}", soft_wrap=True)
     if not folders:
         raise UserError(
             f"no student folders in {submissions}; expected {submissions}/<student_id>/"
@@ -148,13 +152,13 @@ def cmd_report(args: argparse.Namespace, course: Course) -> int:
                 public=not args.no_public,
                 jobs=args.jobs or os.cpu_count() or 1,
             )
-            out.print(f"[green]{escape(name)}[/]: {report.students} students")
+            out.print(f"[green]{_shown(name)}[/]: {report.students} students")
             out.print(f"  Report:   {report.html}")
             out.print(f"  Tables:   {report.html.parent / 'tables'}/*.csv")
             out.print(f"  Feedback: {report.html.parent}/<student_id>/feedback.md and .html")
             out.print(f"  Exports:  {', '.join(str(p) for p in report.exports)}")
             for note in report.notes:
-                out.print(f"  [yellow]note:[/] {escape(note)}")
+                out.print(f"  [yellow]note:[/] {_shown(note)}")
         class_table = book.class_table()
         if not class_table.empty:
             write_csv(class_table, reports / CLASS_TABLE_FILE, index=True)
@@ -171,7 +175,10 @@ def cmd_manual_sheet(args: argparse.Namespace, course: Course) -> int:
     spec = course.spec(args.assignment)
     submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
     reports = Path(args.out) if args.out else course.reports
-    folders = student_folders(submissions)
+    skipped: list[str] = []
+    folders = student_folders(submissions, skipped)
+    for line in skipped:
+        err.print(f"[yellow]warning:[/] {_shown(line)}", soft_wrap=True)
     if not spec.written_problems:
         raise UserError(f"{spec.name} has no written problems (none has written = true)")
     sheet = write_sheet(spec, folders, reports / spec.name)
@@ -196,9 +203,9 @@ def cmd_collect(args: argparse.Namespace, course: Course) -> int:
     roster = Path(args.roster) if args.roster else None
     report = collect(Path(args.source), spec, target, roster=roster)
     for line in report.written:
-        out.print(f"  {escape(line)}")
+        out.print(f"  {_shown(line)}")
     for line in report.problems:
-        err.print(f"[yellow]warning:[/] {escape(line)}", soft_wrap=True)
+        err.print(f"[yellow]warning:[/] {_shown(line)}", soft_wrap=True)
     out.print(
         f"Collected {len(report.written)} submission(s) of {spec.name} into {target}"
         + (f"; {len(report.problems)} warning(s) above." if report.problems else ".")
@@ -277,21 +284,27 @@ def _print_summary(results: list) -> None:
     for r in results:
         percent = 100 * r.score / r.max_score if r.max_score else 0.0
         style = "green" if r.status == "ok" else "red"
-        note = r.message.splitlines()[0][:70] if r.message else ""
+        note = for_terminal(r.message, one_line=True)[:70]
         table.add_row(
-            escape(r.student_id),
+            _shown(r.student_id, one_line=True),
             f"{r.score:g}",
             f"{r.max_score:g}",
             f"{percent:.0f}",
             f"{r.pending:g}" if r.pending else "",
             f"[{style}]{r.status}[/]",
-            escape(note),
+            _shown(note),
         )
     out.print(table)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
     out.print("Status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+def _shown(text: str, *, one_line: bool = False) -> str:
+    """Text that may come from a student, made safe to print: no control characters (rich's
+    ``escape`` handles its own markup only), then markup escaped."""
+    return escape(for_terminal(text, one_line=one_line))
 
 
 def _progress() -> Progress:
@@ -395,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args, course)
     except (UserError, FileNotFoundError) as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        err.print(f"[red]error:[/] {_shown(str(exc))}", soft_wrap=True)
         return 2
 
 
