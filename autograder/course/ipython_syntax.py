@@ -37,6 +37,7 @@ class Converted:
 
     source: str
     notes: list[str] = field(default_factory=list)
+    refused: bool = False  # not converted at all: the notes say why
 
 
 @dataclass
@@ -74,9 +75,8 @@ def to_python(cell_source: str, budget: ConversionBudget | None = None) -> Conve
         return Converted(cell_source)
     refused = (budget or ConversionBudget()).refusal(ipython_lines, cell_source.count("\n") + 1)
     if refused:
-        return Converted(
-            cell_source, [f"not converted from IPython syntax: {refused}; it runs as plain Python"]
-        )
+        note = f"not converted from IPython syntax: {refused}; it runs as plain Python"
+        return Converted(cell_source, [note], refused=True)
     try:
         transformed = _transformer().transform_cell(cell_source)
         tree = ast.parse(transformed)
@@ -85,7 +85,7 @@ def to_python(cell_source: str, budget: ConversionBudget | None = None) -> Conve
         return Converted(cell_source)
     except Exception as exc:  # noqa: BLE001 - IPython raises RuntimeError and others
         note = f"IPython could not read this cell ({type(exc).__name__}); it runs as written"
-        return Converted(cell_source, [note])
+        return Converted(cell_source, [note], refused=True)
     lines = transformed.splitlines(keepends=True)
     notes: list[str] = []
     replacements: list[tuple[int, int, str]] = []

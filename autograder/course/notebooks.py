@@ -187,14 +187,31 @@ def read_notebook(path: Path, expected_cells: list[str] = ()) -> NotebookCode:
             f"{path.name} holds {total:,} characters of code; the limit is {MAX_CODE_CHARS:,}",
         )
     budget = ConversionBudget()
-    chunks = []
+    chunks, refused, changed = [], {}, []
     for number, source in code:
         converted = to_python(source, budget)
         label = f"{path.name} [cell {number}]"
-        notes += [f"{label}: {note}" for note in converted.notes]
+        if converted.refused:  # one note per reason, naming the cells: read first
+            refused.setdefault(converted.notes[0], []).append(number)
+        else:
+            changed += [f"{label}: {note}" for note in _fewer(converted.notes)]
         chunks.append(Chunk(label, converted.source))
-    notes += structure_notes(cells, list(expected_cells), path.name)
+    notes += [f"{path.name} {_cells(numbers)}: {note}" for note, numbers in refused.items()]
+    notes += changed + structure_notes(cells, list(expected_cells), path.name)
     return NotebookCode(chunks, notes, raw)
+
+
+def _fewer(notes: list[str], keep: int = 3) -> list[str]:
+    """A cell's first notes, and how many more there were."""
+    if len(notes) <= keep:
+        return notes
+    return [*notes[:keep], f"and {len(notes) - keep} more IPython line(s) dropped or run"]
+
+
+def _cells(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:10]))
+    more = f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
+    return f"[cell {shown}{more}]" if len(numbers) == 1 else f"[cells {shown}{more}]"
 
 
 def structure_notes(cells: list[dict[str, Any]], expected: list[str], name: str) -> list[str]:
