@@ -16,6 +16,7 @@ from collections.abc import Sequence
 MESSAGE_CHARS = 5_000  # one test's message, one cell's error
 SUMMARY_CHARS = 20_000  # a submission's whole message or printed output
 LISTED_ITEMS = 20  # cells, notes or errors listed one per line
+LINE_CHARS = 500  # each of those lines
 
 # ESC sequences (CSI, OSC and two-character ones) first, so that no "[2J" is left behind;
 # then any single C0 or C1 control, DEL, and Unicode's invisible direction controls.
@@ -37,8 +38,9 @@ def cap(text: str, limit: int = MESSAGE_CHARS) -> str:
 
 
 def cap_items(items: Sequence[str], limit: int = LISTED_ITEMS) -> list[str]:
-    """The first ``limit`` items, each capped, and a last line counting the others."""
-    kept = [cap(item) for item in items[:limit]]
+    """The first ``limit`` items, each capped to ``LINE_CHARS``, and a line counting the
+    others (so the list stays short however long or many the items are)."""
+    kept = [cap(item, LINE_CHARS) for item in items[:limit]]
     if len(items) > limit:
         kept.append(f"[... and {len(items) - limit:,} more]")
     return kept

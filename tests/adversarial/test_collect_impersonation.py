@@ -48,9 +48,7 @@ ATTACKS = {
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 @pytest.mark.parametrize("attacker_first", [True, False])
-def test_a_file_name_cannot_claim_another_students_id(
-    toy_course, tmp_path, attack, attacker_first
-):
+def test_a_file_name_cannot_claim_another_students_id(toy_course, tmp_path, attack, attacker_first):
     evil = (ATTACKS[attack], EVIL, LATER)
     entries = [evil, VICTIM_FLAT] if attacker_first else [VICTIM_FLAT, evil]
     archive = make_zip(tmp_path / "download.zip", entries)
