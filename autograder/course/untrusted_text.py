@@ -30,11 +30,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u2
 
 
 def cap(text: str, limit: int = MESSAGE_CHARS) -> str:
-    """``text`` cut to at most about ``limit`` characters, saying how much was left out."""
+    """``text`` cut to at most about ``limit`` characters, saying how much was left out, and
+    with lone surrogates (which JSON can carry but no file can hold) replaced."""
     text = str(text)
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}\n[... {len(text) - limit:,} more characters cut]"
+    if len(text) > limit:
+        text = f"{text[:limit]}\n[... {len(text) - limit:,} more characters cut]"
+    return text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be saved
 
 
 def cap_items(items: Sequence[str], limit: int = LISTED_ITEMS) -> list[str]:
