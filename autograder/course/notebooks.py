@@ -60,8 +60,10 @@ def read_notebook_bytes(path: Path) -> bytes:
                 "Cells), save, and submit again.",
             )
         return read_student_file(path, MAX_NOTEBOOK_BYTES)
-    except (StudentFileError, OSError) as exc:
-        raise BadNotebook("error", str(exc)) from None
+    except StudentFileError as exc:
+        raise BadNotebook("missing" if exc.not_a_file else "error", str(exc)) from None
+    except OSError as exc:
+        raise BadNotebook("error", f"{path.name} cannot be read: {exc.strerror}") from None
 
 
 def load_cells(path: Path, raw: bytes | None = None) -> tuple[list[dict[str, Any]], list[str]]:

@@ -17,7 +17,20 @@ from pathlib import Path
 
 
 class StudentFileError(ValueError):
-    """The file may not be read as the student's work; the message says why, for people."""
+    """The file may not be read as the student's work; the message says why, for people.
+
+    ``not_a_file`` is true for FIFOs, sockets, devices and folders: there is no file at
+    all (a grade status of ``missing``), rather than a file that is refused.
+    """
+
+    def __init__(self, message: str, *, not_a_file: bool = False) -> None:
+        super().__init__(message)
+        self.not_a_file = not_a_file
+
+
+def _error(problem: str, mode: int) -> StudentFileError:
+    special = not stat.S_ISREG(mode) and not stat.S_ISLNK(mode)
+    return StudentFileError(problem, not_a_file=special)
 
 
 def _kind(mode: int) -> str:
@@ -67,7 +80,7 @@ def check_student_file(path: Path, limit: int) -> None:
         raise StudentFileError(f"{Path(path).name} cannot be read: {exc.strerror}") from None
     problem = refusal(Path(path), info, limit)
     if problem:
-        raise StudentFileError(problem)
+        raise _error(problem, info.st_mode)
 
 
 def read_student_file(path: Path, limit: int) -> bytes:
@@ -85,9 +98,10 @@ def read_student_file(path: Path, limit: int) -> bytes:
     except OSError as exc:
         raise StudentFileError(f"{path.name} cannot be read: {exc.strerror}") from None
     try:
-        problem = refusal(path, os.fstat(fd), limit)
+        info = os.fstat(fd)
+        problem = refusal(path, info, limit)
         if problem:
-            raise StudentFileError(problem)
+            raise _error(problem, info.st_mode)
         chunks, remaining = [], limit + 1
         while remaining > 0:
             chunk = os.read(fd, min(remaining, 1 << 20))

@@ -120,7 +120,8 @@ def _read_script(path: Path, folder: Path, spec: AssignmentSpec) -> SubmissionSo
     try:
         raw = read_student_file(path, MAX_SOURCE_BYTES)
     except StudentFileError as exc:
-        raise UnusableSubmission("error", str(exc)) from None
+        status = "missing" if exc.not_a_file else "error"
+        raise UnusableSubmission(status, str(exc)) from None
     if b"\0" in raw:
         raise UnusableSubmission(
             "error", f"{spec.student_file} is a binary file, not Python source"

@@ -83,4 +83,3 @@ def test_collect_refuses_hard_links_in_nbgrader_folders(toy_course, tmp_path):
     assert any(
         f"submitted/mal/toy/toy.py: skipped: toy.py {HARD_LINK}" in p for p in report.problems
     )
-
