@@ -4,9 +4,10 @@ Every per-student input (the script, the notebook, ``answers.md``, ``timestamp.t
 the files ``collect`` copies) goes through :func:`read_student_file`, so one rule decides
 what may be read: a regular file (never a FIFO, device or socket, which could block the
 grader or never end), not a symbolic link, with a single link (a hard link to a course
-file is not the student's work), owned by whoever owns its folder, and no larger than the
-caller's cap (a 2 GB sparse file is refused from its size, never read). The checks are
-made on the opened file itself, so the file cannot be swapped between check and read.
+file is not the student's work), owned by whoever owns its folder (or by the grader's
+own user or root, whose files no student can make), and no larger than the caller's cap
+(a 2 GB sparse file is refused from its size, never read). The checks are made again on
+the opened file itself, so it cannot be swapped between check and read.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def refusal(path: Path, info: os.stat_result, limit: int) -> str:
         owner = os.lstat(path.parent).st_uid
     except OSError:
         owner = info.st_uid
-    if info.st_uid != owner:
+    if info.st_uid not in (owner, os.geteuid(), 0):
         return (
             f"{name} belongs to user {info.st_uid}, not to the owner of its folder "
             f"(user {owner}); hand in a copy made in the folder"

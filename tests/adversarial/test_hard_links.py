@@ -48,7 +48,17 @@ def test_files_owned_by_someone_else_are_refused(arena):
     notebook = arena.folder("foreign_notebook") / "toy.ipynb"
     notebook.write_text(honest_notebook())
     os.chown(notebook, 4243, 4243)
+    # A folder a student owns (an nbgrader exchange): their own files are theirs ...
+    own = arena.submit(HONEST, "exchange_owner")
+    os.chown(own, 4300, 4300)
+    os.chown(own / "toy.py", 4300, 4300)
+    # ... and another student's file dropped in it is not.
+    planted = arena.submit(HONEST, "exchange_planted")
+    os.chown(planted, 4301, 4301)
+    os.chown(planted / "toy.py", 4302, 4302)
     results = grade_class(arena)
+    assert (results["exchange_owner"].status, results["exchange_owner"].score) == ("ok", 5.0)
+    assert "toy.py belongs to user 4302" in results["exchange_planted"].message
     assert (results["foreign"].status, results["foreign"].score) == ("error", 0.0)
     assert (
         "toy.py belongs to user 4242, not to the owner of its folder" in results["foreign"].message
