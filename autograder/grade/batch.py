@@ -89,10 +89,7 @@ def grade_batch(
         try:
             return graded_student(student_id, folder)
         except Exception:  # one student's files must not stop the class's grading
-            result = grade_failure(spec, student_id, traceback.format_exc())
-            write_results(result, folder_out / student_id / RESULTS_FILE)
-            attempt = Attempt(folder, datetime.now(UTC), "grading time", latest=True)
-            return result, [(attempt, result)]
+            return _failed_student(spec, folder_out, student_id, folder)
 
     def graded_student(student_id: str, folder: Path) -> tuple[SubmissionResult, list]:
         attempts = find_attempts(folder, spec)
@@ -123,6 +120,16 @@ def grade_batch(
         book.close()
     write_grades(grades_frame(spec, results), folder_out)
     return sorted(results, key=lambda r: r.student_id)
+
+
+def _failed_student(
+    spec: AssignmentSpec, folder_out: Path, student_id: str, folder: Path
+) -> tuple[SubmissionResult, list]:
+    """Record a failure of ours on one student (inside an ``except``), as its only attempt."""
+    result = grade_failure(spec, student_id, traceback.format_exc())
+    write_results(result, folder_out / student_id / RESULTS_FILE)
+    attempt = Attempt(folder, datetime.now(UTC), "grading time", latest=True)
+    return result, [(attempt, result)]
 
 
 def grade_failure(spec: AssignmentSpec, student_id: str, trace: str) -> SubmissionResult:

@@ -179,9 +179,7 @@ def build_report(
             f"run `autograder grade {spec.name}` first"
         )
     tests = book.tests(spec.name)
-    grades, tests, refused = _usable_ids(grades, tests)
-    if grades.empty:
-        raise ReportError(f"no student of {spec.name!r} can be reported: {'; '.join(refused)}")
+    grades, tests, refused = _usable_ids(spec, grades, tests)
     now = now or datetime.now(UTC)
     folder = reports / spec.name
     tables = class_tables(spec, grades, tests)
@@ -238,13 +236,15 @@ def build_report(
 
 
 def _usable_ids(
-    grades: pd.DataFrame, tests: pd.DataFrame
+    spec: AssignmentSpec, grades: pd.DataFrame, tests: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Leave out students whose id cannot name a folder beside the class's files (a
     gradebook filled by an older version may hold ``grades.csv`` as a student)."""
     problems = grades["student_id"].astype(str).map(student_id_problem)
     bad = set(grades.loc[problems != "", "student_id"])
     notes = [f"left out of the report: {p}" for p in problems[problems != ""]]
+    if not (problems == "").any():
+        raise ReportError(f"no student of {spec.name!r} can be reported: {'; '.join(notes)}")
     return grades[problems == ""], tests[~tests["student_id"].isin(bad)], notes
 
 

@@ -12,6 +12,7 @@ import os
 import socket
 import stat
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -20,7 +21,9 @@ import pytest
 from adversarial.classroom import FULL_MARKS, HONEST, grade_class
 from autograder.cli import main
 from autograder.collect.sources import collect
+from autograder.course.attempts import Attempt
 from autograder.course.student_ids import CLASS_OUTPUTS
+from autograder.gradebook.store import Gradebook
 
 SPARSE_SIZE = 2 * 1024**3  # 2 GB that take no disk: read whole, they would take 4 GB of memory
 
@@ -186,3 +189,18 @@ def _corrupt_first_date(archive):
         at = data.index(signature) + offset
         data[at : at + 2] = ((2026 - 1980) << 9).to_bytes(2, "little")
     archive.write_bytes(bytes(data))
+
+
+def test_report_leaves_out_a_gradebook_student_named_like_a_class_file(arena):
+    """A gradebook filled before ids were checked may hold ``tables`` as a student."""
+    results = grade_class(arena)
+    intruder = replace(results["honest"], student_id="tables")
+    book = Gradebook.open(arena.course.reports)
+    attempt = Attempt(arena.folder("honest"), datetime.now(UTC), "timestamp.txt", latest=True)
+    book.record_student(arena.course.spec("toy"), "tables", [(attempt, intruder)])
+    book.close()
+    assert main(["--course", str(arena.root), "report", "toy", "--no-public"]) == 0
+    tables = arena.course.reports / "toy" / "tables"
+    assert not (tables / "feedback.md").exists()
+    students = pd.read_csv(tables / "students.csv")
+    assert "tables" not in set(students["student_id"]) and "honest" in set(students["student_id"])
