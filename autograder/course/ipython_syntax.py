@@ -27,8 +27,8 @@ RUN_BODY_LINE_MAGICS = ("time", "timeit", "prun")
 RUN_BODY_CELL_MAGICS = ("time", "timeit", "capture", "prun")
 
 MAX_IPYTHON_LINES = 100  # per cell; honest cells hold a handful
-WORK_BUDGET = 300_000  # sum over cells of IPython lines x cell lines (~15 us each here)
-SECONDS_BUDGET = 30.0  # a backstop, should the cost per unit be far off on some machine
+WORK_BUDGET = 100_000  # sum over cells of IPython lines x cell lines (15-40 us each)
+SECONDS_BUDGET = 10.0  # a backstop, should the cost per unit be far off on some machine
 
 
 @dataclass
