@@ -52,6 +52,7 @@ from autograder.course.timestamps import TIMESTAMP_FILE
 from autograder.errors import UserError
 
 MAX_FILES_PER_STUDENT = 200  # entries looked at in one nbgrader submission folder
+MAX_DEPTH = 3  # folders looked into below it (only its top level holds assignment files)
 JUNK = (".DS_Store", "Thumbs.db", "desktop.ini")
 
 
@@ -111,7 +112,7 @@ def read_roster(path: Path) -> dict[str, str]:
         problem = student_id_problem(student)
         if problem:
             raise CollectError(f"{path}: {problem}")
-        mapping[row["lms_id"].strip()] = student
+        mapping[(row["lms_id"] or "").strip()] = student
     return mapping
 
 
@@ -164,7 +165,8 @@ def _nbgrader_files(
     files: dict[str, bytes] = {}
     seen = 0
     for parent, dirs, names in os.walk(folder):  # never follows links to folders
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # .ipynb_checkpoints/
+        deep = len(Path(parent).relative_to(folder).parts) >= MAX_DEPTH
+        dirs[:] = [] if deep else sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             path = Path(parent) / name
             relative = path.relative_to(folder).as_posix()

@@ -158,6 +158,9 @@ def test_collect_goes_on_past_fifos_bad_times_and_bad_zip_dates(toy_course, tmp_
     (course / "submitted" / "year_one" / "toy" / "timestamp.txt").write_text(
         BAD_TIMES["year_one_east"]
     )
+    deep = course / "submitted" / "ada" / "toy" / ("d/" * 500)  # not walked to the bottom
+    deep.mkdir(parents=True)
+    (deep / "toy.py").write_text("# not ada's answer\n")
     sparse(course / "submitted" / "sparse" / "toy" / "answers.md")
     sparse(course / "submitted" / "sparse" / "toy" / "timestamp.txt")
     target = toy_course.submissions / "toy"
