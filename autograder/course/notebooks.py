@@ -146,6 +146,7 @@ def _checked_cell(cell: Any, number: int, name: str) -> dict[str, Any]:
         source = "".join(source)
     if not isinstance(source, str):
         raise BadNotebook("error", f"{name}: cell {number} has no readable source: {RESAVE}")
+    source = source.encode("utf-8", "replace").decode("utf-8")  # JSON may hold lone surrogates
     metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
     nbgrader = metadata.get("nbgrader") if isinstance(metadata.get("nbgrader"), dict) else {}
     return {"cell_type": cell["cell_type"], "source": source, "nbgrader": _plain(nbgrader)}

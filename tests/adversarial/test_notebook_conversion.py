@@ -116,12 +116,26 @@ def test_too_many_cells_and_odd_metadata(arena):
     assert (results["odd_metadata"].status, results["odd_metadata"].score) == ("ok", FULL_MARKS)
 
 
-@pytest.mark.parametrize("student", ["nested", "shell_501"])
+def answered(answer: str) -> str:
+    """A notebook whose answer cell for the essay holds ``answer`` (escaped in the JSON)."""
+    notebook = json.loads(honest_notebook(answer))
+    cell = notebook["cells"][0]
+    cell.update(cell_type="markdown")
+    cell.pop("outputs"), cell.pop("execution_count")
+    cell["metadata"]["nbgrader"] = {"grade_id": "answer_essay", "grade": True}
+    return json.dumps(notebook)
+
+
+SHEET_ATTACKS = {
+    "nested": "[" * 100_000 + "]" * 100_000,
+    "shell_501": honest_notebook(shell_cell(501)),
+    "surrogate": answered("\ud800 lone surrogate"),
+}
+
+
+@pytest.mark.parametrize("student", sorted(SHEET_ATTACKS))
 def test_manual_sheet_survives_the_same_notebooks(arena, student, tmp_path):
-    text = (
-        "[" * 100_000 + "]" * 100_000 if student == "nested" else honest_notebook(shell_cell(501))
-    )
-    put(arena, student, text)
+    put(arena, student, SHEET_ATTACKS[student])
     arena.submit(HONEST, "honest")
     code = main(["--course", str(arena.root), "manual", "sheet", "toy", "--out", str(tmp_path)])
     assert code == 0
