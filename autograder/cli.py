@@ -221,7 +221,10 @@ def cmd_similarity(args: argparse.Namespace, course: Course) -> int:
     spec = course.spec(args.assignment)
     submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
     reports = Path(args.out) if args.out else course.reports
-    folders = student_folders(submissions)
+    skipped: list[str] = []
+    folders = student_folders(submissions, skipped)
+    for line in skipped:
+        err.print(f"[yellow]warning:[/] {_shown(line)}", soft_wrap=True)
     if len(folders) < 2:
         raise UserError(
             f"{submissions} holds {len(folders)} student folder(s); two are needed to compare"
@@ -237,7 +240,7 @@ def cmd_similarity(args: argparse.Namespace, course: Course) -> int:
         a, b = (comparison.documents[i].student_id for i in (pair.a, pair.b))
         named = "".join(f", {n} {s:.2f}" for n, s in list(pair.functions.items())[:3])
         out.print(
-            f"  {pair.score:.2f}  {escape(a)} and {escape(b)}  "
+            f"  {pair.score:.2f}  {_shown(a)} and {_shown(b)}  "
             f"(whole file {pair.file_score:.2f}{escape(named)})"
         )
     for line in comparison.skipped:

@@ -26,6 +26,8 @@ CLASS_OUTPUTS = frozenset(
         "report.html",
         "tables",
         "exports",
+        "similarity.html",
+        "similarity.csv",
         "gradebook.sqlite",
         "class_grades.csv",
     }

@@ -138,6 +138,7 @@ def test_every_class_file_is_a_reserved_name(arena, tmp_path):
     scores.write_text("student_id,problem,score,comment\nhonest,essay,2,ok\n")
     assert main([*root, "manual", "import", "toy", str(scores)]) == 0
     assert main([*root, "report", "toy", "--no-public"]) == 0
+    assert main([*root, "similarity", "toy"]) == 0
     students = {"alice", "honest"}
     for folder in (arena.course.reports, arena.course.reports / "toy"):
         written = {p.name for p in folder.iterdir()} - students - {"toy"}
