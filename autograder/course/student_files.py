@@ -16,7 +16,6 @@ import os
 import stat
 from pathlib import Path
 
-
 # Students run ``check`` on Windows too, which has none of these (nor FIFOs to fear).
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
