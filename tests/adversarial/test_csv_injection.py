@@ -144,3 +144,17 @@ def test_every_csv_is_written_through_the_one_writer():
         if writers.search(line)
     ]
     assert offenders == []
+
+
+def test_folder_names_that_are_formulas_never_become_students(arena, capsys):
+    names = ["=1+1", "+cmd|' calc'!A0", "-2+3", "@SUM(A1)", "\t=1"]
+    for name in names:
+        arena.submit(HONEST, name)
+    arena.submit(HONEST, "honest")
+    assert main(["--course", str(arena.root), "grade", "toy"]) == 0
+    warnings = capsys.readouterr().err
+    assert warnings.count("is not a usable student id") == len(names)
+    cells = every_cell(arena.course.reports / "toy")["grades.csv"]
+    assert not any(dangerous(c) for c in cells)
+    grades = pd.read_csv(arena.course.reports / "toy" / "grades.csv", dtype={"student_id": str})
+    assert set(grades["student_id"]) == {"alice", "honest"}
