@@ -18,6 +18,7 @@ from autograder.cli_output import (
 from autograder.cli_parser import INSTALL_INSTRUCTOR, ROSTER_FILE, make_parser
 from autograder.console import Output, table
 from autograder.course.paths import Course, find_course, need_course
+from autograder.course.untrusted_text import for_terminal
 from autograder.errors import UserError
 
 # Command modules are imported inside each command: `autograder check`, which students
@@ -55,12 +56,13 @@ def cmd_check(args: argparse.Namespace, course: Course) -> int:
     result = run_check(spec, path)
     for test in result.tests:
         passed = test.outcome == "passed"
-        out.say(f"{out.paint('PASS', 'green') if passed else out.paint('FAIL', 'red')} {test.name}")
+        mark = out.paint("PASS", "green") if passed else out.paint("FAIL", "red")
+        out.say(f"{mark} {for_terminal(test.name, one_line=True)}")
         if not passed:
-            out.say(_indent(test.output))
+            out.say(_indent(for_terminal(test.output)))
     passed = sum(t.outcome == "passed" for t in result.tests)
     if result.message:
-        out.say(f"\n{out.paint(result.message, 'yellow')}")
+        out.say(f"\n{out.paint(for_terminal(result.message), 'yellow')}")
     out.say(
         f"\n{passed}/{len(result.tests)} public tests passed. They count for nothing in your "
         "grade: they check a few properties; the hidden tests that decide your grade check more."
@@ -71,7 +73,7 @@ def cmd_check(args: argparse.Namespace, course: Course) -> int:
 
 def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     from autograder.author.collector import load_suite
-    from autograder.grade.batch import grade_batch, student_folders
+    from autograder.grade.batch import grade_batch
     from autograder.gradebook.store import Gradebook
     from autograder.runner.one_submission import GradingContext
 
@@ -80,7 +82,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
     _need_submissions_folder(submissions, spec.name)
     reports = Path(args.out) if args.out else course.reports
-    folders = student_folders(submissions)
+    folders = _student_folders(out, submissions)
     if not folders:
         raise UserError(
             f"no student folders in {submissions}; expected {submissions}/<student_id>/"
@@ -141,6 +143,7 @@ def _known_students(course: Course, reports: Path, spec_name: str) -> set[str]:
 
 
 def cmd_report(args: argparse.Namespace, course: Course) -> int:
+    from autograder.course.csv_files import write_csv
     from autograder.gradebook.store import DB_ENV, DB_FILE, Gradebook
     from autograder.report.build import build_report
     from autograder.report.exports import load_roster
@@ -177,7 +180,7 @@ def cmd_report(args: argparse.Namespace, course: Course) -> int:
             summaries.append(report_json(name, report))
         class_table = book.class_table()
         if not class_table.empty:
-            class_table.to_csv(reports / CLASS_TABLE_FILE)
+            write_csv(class_table, reports / CLASS_TABLE_FILE, index=True)
             out.say(f"Class table (every assignment): {reports / CLASS_TABLE_FILE}")
     finally:
         book.close()
@@ -186,7 +189,6 @@ def cmd_report(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_manual_sheet(args: argparse.Namespace, course: Course) -> int:
-    from autograder.grade.batch import student_folders
     from autograder.manual.sheet import write_sheet
 
     out: Output = args.output
@@ -194,7 +196,7 @@ def cmd_manual_sheet(args: argparse.Namespace, course: Course) -> int:
     submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
     _need_submissions_folder(submissions, spec.name)
     reports = Path(args.out) if args.out else course.reports
-    folders = student_folders(submissions)
+    folders = _student_folders(out, submissions)
     if not spec.written_problems:
         raise UserError(f"{spec.name} has no written problems (none has written = true)")
     sheet = write_sheet(spec, folders, reports / spec.name)
@@ -224,7 +226,7 @@ def cmd_collect(args: argparse.Namespace, course: Course) -> int:
     roster = Path(args.roster) if args.roster else None
     report = collect(Path(args.source), spec, target, roster=roster)
     for line in report.written:
-        out.say(f"  {line}")
+        out.say(f"  {for_terminal(line, one_line=True)}")
     for line in report.problems:
         out.warn(line)
     out.say(
@@ -235,7 +237,6 @@ def cmd_collect(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_similarity(args: argparse.Namespace, course: Course) -> int:
-    from autograder.grade.batch import student_folders
     from autograder.similarity.compare import compare_assignment
     from autograder.similarity.writer import write_similarity
 
@@ -243,7 +244,7 @@ def cmd_similarity(args: argparse.Namespace, course: Course) -> int:
     submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
     _need_submissions_folder(submissions, spec.name)
     reports = Path(args.out) if args.out else course.reports
-    folders = student_folders(submissions)
+    folders = _student_folders(args.output, submissions)
     if len(folders) < 2:
         raise UserError(
             f"{submissions} holds {len(folders)} student folder(s); two are needed to compare"
@@ -280,6 +281,17 @@ def cmd_doctor(args: argparse.Namespace, course: Course) -> int:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _student_folders(out: Output, submissions: Path) -> list[tuple[str, Path]]:
+    """The student folders to work on; a folder that cannot be a student id is named."""
+    from autograder.grade.batch import student_folders
+
+    skipped: list[str] = []
+    folders = student_folders(submissions, skipped)
+    for line in skipped:
+        out.warn(line)
+    return folders
 
 
 def _need_submissions_folder(path: Path, assignment: str) -> None:

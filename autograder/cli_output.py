@@ -10,6 +10,7 @@ from pathlib import Path
 
 from autograder.console import Output, table
 from autograder.course.results import SubmissionResult
+from autograder.course.untrusted_text import for_terminal
 
 
 def print_grades(out: Output, results: list[SubmissionResult]) -> None:
@@ -79,7 +80,7 @@ def print_report(out: Output, name: str, report) -> None:
     out.say(f"  Feedback: {report.html.parent}/<student_id>/feedback.md and .html")
     out.say(f"  Exports:  {', '.join(str(p) for p in report.exports)}")
     for note in report.notes:
-        out.say(f"  {out.paint('note:', 'yellow')} {note}")
+        out.say(f"  {out.paint('note:', 'yellow')} {for_terminal(note)}")
 
 
 def report_json(name: str, report) -> dict:
@@ -106,7 +107,8 @@ def print_similarity(out: Output, name: str, comparison, files) -> None:
     for pair in comparison.pairs[:5]:
         a, b = (comparison.documents[i].student_id for i in (pair.a, pair.b))
         named = "".join(f", {n} {s:.2f}" for n, s in list(pair.functions.items())[:3])
-        out.say(f"  {pair.score:.2f}  {a} and {b}  (whole file {pair.file_score:.2f}{named})")
+        shown = f"{a} and {b}  (whole file {pair.file_score:.2f}{named})"
+        out.say(f"  {pair.score:.2f}  {for_terminal(shown, one_line=True)}")
     for line in comparison.skipped:
         out.warn(f"skipped: {line}")
     out.say(f"Report: {files.html}\nTable:  {files.csv}")

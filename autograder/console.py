@@ -4,7 +4,9 @@ Nothing here wraps text: a terminal wraps long lines itself, and a pipe or a log
 each message on one line, whole, so that ``grep`` finds it. Colour is used only on a
 terminal and never when ``$NO_COLOR`` is set. ``--quiet`` silences everything but warnings
 and errors; ``--json`` replaces the human output by one JSON document on stdout. This
-module imports only the standard library: students' ``autograder check`` uses it.
+module imports only the standard library (and our own text sanitizer): students'
+``autograder check`` uses it. Warnings, errors and table cells may carry student text, so
+their control characters are stripped here; other student text is stripped by the caller.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import sys
 import time
 from collections.abc import Sequence
 from typing import Any, TextIO
+
+from autograder.course.untrusted_text import for_terminal
 
 COLOURS = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
 
@@ -41,10 +45,12 @@ class Output:
 
     def warn(self, text: str) -> None:
         """A warning on stderr, shown even with --quiet."""
+        text = for_terminal(text)
         print(f"{paint('warning:', 'yellow', self.stderr)} {text}", file=self.stderr, flush=True)
 
     def error(self, text: str) -> None:
         """An error on stderr, shown even with --quiet."""
+        text = for_terminal(text)
         print(f"{paint('error:', 'red', self.stderr)} {text}", file=self.stderr, flush=True)
 
     def emit_json(self, data: Any) -> None:
@@ -84,7 +90,11 @@ def table(
     colours: Sequence[Sequence[str | None]] | None = None,
     stream: TextIO | None = None,
 ) -> str:
-    """Columns padded to their widest cell; no cell is cut. ``colours[i][j]`` paints a cell."""
+    """Columns padded to their widest cell; no cell is cut. ``colours[i][j]`` paints a cell.
+
+    Cells may hold student text (ids, messages): control characters are stripped first.
+    """
+    rows = [[for_terminal(cell, one_line=True) for cell in row] for row in rows]
     widths = [max([len(h), *(len(r[j]) for r in rows)]) for j, h in enumerate(header)]
 
     def line(cells: Sequence[str], paints: Sequence[str | None]) -> str:

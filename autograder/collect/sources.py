@@ -15,59 +15,49 @@ is the nbgrader folder name, the Canvas login, or the Moodle name made into a sl
 says otherwise. Only the assignment's own files are taken (the script, the notebook,
 ``answers.md``), under their canonical names, so nothing is ever written outside the
 target; entries that try (``../``, absolute paths, symbolic links) are refused and named.
+
+Whose an LMS entry is comes only from the fields the LMS writes (``lms_names``); files are
+read through ``student_files`` (FIFOs, devices, hard links and foreign files are refused
+unopened, sizes capped), and a folder collected once remembers whose it is
+(``.collected_from``), so one student's entry never replaces another student's files, in
+one run or across runs. Whatever goes wrong with one student is a problem named in the
+report, and the others are collected.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import re
-import shutil
 import stat
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from autograder.collect.lms_names import AmbiguousName, LmsEntry, parse_entry
+from autograder.collect.store import (
+    MAX_FILE_BYTES,
+    CollectReport,
+    Incoming,
+    readable_timestamp,
+    store,
+)
 from autograder.course.files import ANSWERS_FILE
 from autograder.course.spec import AssignmentSpec
+from autograder.course.student_files import read_student_file
+from autograder.course.student_ids import student_id_problem
 from autograder.course.submission import notebook_file
-from autograder.course.timestamps import (
-    ATTEMPTS_DIR,
-    TIMESTAMP_FILE,
-    TimestampError,
-    attempt_name,
-    read_timestamp,
-    write_timestamp,
-)
+from autograder.course.timestamps import TIMESTAMP_FILE
 from autograder.errors import UserError
 
-MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_FILES_PER_STUDENT = 200  # entries looked at in one nbgrader submission folder
+MAX_DEPTH = 3  # folders looked into below it (only its top level holds assignment files)
 JUNK = (".DS_Store", "Thumbs.db", "desktop.ini")
-CANVAS = re.compile(r"^(?P<login>[^_/]+?)(?P<late>_LATE)?_(?P<uid>\d+)_(?P<sub>\d+)_(?P<file>.+)$")
-MOODLE_DIR = re.compile(r"^(?P<name>.+)_(?P<id>\d+)_assign(?:submission|feedback)_[a-z]+_?$")
-MOODLE_FLAT = re.compile(r"^(?P<name>.+)_(?P<id>\d+)_assignsubmission_file_(?P<file>.+)$")
-SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 class CollectError(UserError):
     """The source cannot be read at all (not a zip, no such folder)."""
-
-
-@dataclass
-class Incoming:
-    """One student's files from one source, under canonical names."""
-
-    student_id: str
-    files: dict[str, bytes]
-    when: datetime | None
-    origin: str  # where it came from, for messages
-    identity: str = ""  # the LMS identity, to catch two students mapped to one id
-
-
-@dataclass
-class CollectReport:
-    written: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
 
 
 def collect(
@@ -84,7 +74,10 @@ def collect(
     else:
         raise CollectError(f"{source} does not exist")
     for student in _without_clashes(incoming, report):
-        store(student, target, report)
+        try:
+            store(student, target, report)
+        except (OSError, ValueError, OverflowError) as exc:
+            report.problems.append(f"{student.student_id}: not collected: {exc}")
     return report
 
 
@@ -115,10 +108,11 @@ def read_roster(path: Path) -> dict[str, str]:
         raise CollectError(f"{path}: the roster needs the columns lms_id and student_id")
     mapping = {}
     for row in rows:
-        student = row["student_id"].strip()
-        if not SAFE_ID.match(student):
-            raise CollectError(f"{path}: {student!r} is not a usable student id")
-        mapping[row["lms_id"].strip()] = student
+        student = (row["student_id"] or "").strip()
+        problem = student_id_problem(student)
+        if problem:
+            raise CollectError(f"{path}: {problem}")
+        mapping[(row["lms_id"] or "").strip()] = student
     return mapping
 
 
@@ -143,30 +137,56 @@ def from_nbgrader(
             continue
         if not folder.is_dir():
             continue
-        if not SAFE_ID.match(student_dir.name):
-            report.problems.append(f"{where}: {student_dir.name!r} is not a usable student id")
+        problem = student_id_problem(student_dir.name)
+        if problem:
+            report.problems.append(f"{where}: {problem}")
             continue
-        files: dict[str, bytes] = {}
-        for path in sorted(folder.rglob("*")):
-            relative = path.relative_to(folder).as_posix()
-            if path.is_symlink():
-                report.problems.append(f"{where}/{relative}: a symbolic link; skipped")
-            elif path.is_dir() or path.name in JUNK or relative == TIMESTAMP_FILE:
-                continue
-            elif any(part.startswith(".") for part in Path(relative).parts):
-                continue  # .ipynb_checkpoints/ and other hidden files
-            elif path.stat().st_size > MAX_FILE_BYTES:
-                report.problems.append(f"{where}/{relative}: larger than 25 MB; skipped")
-            else:
-                _take(files, relative, path.read_bytes(), accepted, where, report)
-        when = _readable_timestamp(folder)
+        try:
+            files = _nbgrader_files(folder, accepted, where, report)
+        except OSError as exc:
+            report.problems.append(f"{where}: cannot be read ({exc.strerror}); skipped")
+            continue
+        when = readable_timestamp(folder)
         if when is None:
             report.problems.append(
                 f"{where}: no readable {TIMESTAMP_FILE}; the collection time is recorded"
             )
         if files:
-            found.append(Incoming(student_dir.name, files, when, where, student_dir.name))
+            found.append(
+                Incoming(student_dir.name, files, when, where, f"nbgrader:{student_dir.name}")
+            )
     return found
+
+
+def _nbgrader_files(
+    folder: Path, accepted: tuple[str, ...], where: str, report: CollectReport
+) -> dict[str, bytes]:
+    """The assignment's files in one submission folder; links and special files refused."""
+    files: dict[str, bytes] = {}
+    seen = 0
+    for parent, dirs, names in os.walk(folder):  # never follows links to folders
+        deep = len(Path(parent).relative_to(folder).parts) >= MAX_DEPTH
+        dirs[:] = [] if deep else sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            path = Path(parent) / name
+            relative = path.relative_to(folder).as_posix()
+            if name.startswith(".") or name in JUNK or relative == TIMESTAMP_FILE:
+                continue
+            seen += 1
+            if seen > MAX_FILES_PER_STUDENT:
+                report.problems.append(
+                    f"{where}: more than {MAX_FILES_PER_STUDENT} files; the rest were not read"
+                )
+                return files
+            _take(
+                files,
+                relative,
+                accepted,
+                f"{where}/{relative}",
+                report,
+                lambda path=path: read_student_file(path, MAX_FILE_BYTES),
+            )
+    return files
 
 
 # --------------------------------------------------------------------------- LMS zips
@@ -183,34 +203,69 @@ def from_zip(
     students: dict[tuple[str, str], Incoming] = {}
     with archive:
         for info in archive.infolist():
-            if info.is_dir():
-                continue
-            name = info.filename
-            refusal = _unsafe(info)
-            if refusal:
-                report.problems.append(f"{path.name}: refused entry {name!r}: {refusal}")
-                continue
-            parts = PurePosixPath(name.replace("\\", "/")).parts
-            if parts[0] == "__MACOSX" or parts[-1] in JUNK:
-                continue
-            who = _lms_owner(parts, roster)
-            if who is None:
-                report.problems.append(
-                    f"{path.name}: {name!r} does not follow Canvas or Moodle naming; skipped"
-                )
-                continue
-            student_id, identity, filename = who
-            if not student_id:
-                report.problems.append(f"{path.name}: no student id can be made from {name!r}")
-                continue
-            when = datetime(*info.date_time, tzinfo=UTC)
-            key = (student_id, identity)
-            entry = students.setdefault(key, Incoming(student_id, {}, when, path.name, identity))
-            entry.when = max(entry.when, when)
-            with archive.open(info) as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-            _take(entry.files, filename, data, accepted, f"{path.name}: {name}", report)
+            if not info.is_dir():
+                _zip_entry(archive, info, path.name, accepted, report, roster, students)
     return [s for s in students.values() if s.files]
+
+
+def _zip_entry(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    zip_name: str,
+    accepted: tuple[str, ...],
+    report: CollectReport,
+    roster: dict[str, str],
+    students: dict[tuple[str, str], Incoming],
+) -> None:
+    """Add one entry of the download to its student's files, or say why not."""
+    name = info.filename
+    refusal = _unsafe(info)
+    if refusal:
+        report.problems.append(f"{zip_name}: refused entry {name!r}: {refusal}")
+        return
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if parts[0] == "__MACOSX" or parts[-1] in JUNK:
+        return
+    try:
+        entry = parse_entry(parts)
+    except AmbiguousName as exc:
+        report.problems.append(f"{zip_name}: refused entry {name!r}: ambiguous owner: {exc}")
+        return
+    if entry is None:
+        report.problems.append(
+            f"{zip_name}: {name!r} does not follow Canvas or Moodle naming; skipped"
+        )
+        return
+    student_id = student_for(entry, roster)
+    problem = student_id_problem(student_id) if student_id else "no student id can be made"
+    if problem:
+        report.problems.append(f"{zip_name}: {name!r}: {problem}")
+        return
+    when = _zip_time(info)
+    incoming = students.setdefault(
+        (student_id, entry.identity), Incoming(student_id, {}, when, zip_name, entry.identity)
+    )
+    if when is not None:
+        incoming.when = max(incoming.when or when, when)
+
+    def read() -> bytes:
+        with archive.open(info) as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+
+    _take(incoming.files, entry.filename, accepted, f"{zip_name}: {name}", report, read)
+
+
+def student_for(entry: LmsEntry, roster: dict[str, str]) -> str:
+    """The student id of an entry: the roster's, by LMS id first, else a slug of its name."""
+    return roster.get(entry.number) or roster.get(entry.name) or slug(entry.name)
+
+
+def _zip_time(info: zipfile.ZipInfo) -> datetime | None:
+    """The entry's time as UTC; None when the zip holds an impossible date (month 0)."""
+    try:
+        return datetime(*info.date_time, tzinfo=UTC)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _unsafe(info: zipfile.ZipInfo) -> str:
@@ -226,42 +281,34 @@ def _unsafe(info: zipfile.ZipInfo) -> str:
     return ""
 
 
-def _lms_owner(parts: tuple[str, ...], roster: dict[str, str]) -> tuple[str, str, str] | None:
-    """``(student_id, lms identity, filename)`` for a Canvas or Moodle entry."""
-    if len(parts) >= 2 and (match := MOODLE_DIR.match(parts[0])):
-        name, number, filename = match["name"], match["id"], "/".join(parts[1:])
-    elif len(parts) == 1 and (match := MOODLE_FLAT.match(parts[0])):
-        name, number, filename = match["name"], match["id"], match["file"]
-    elif len(parts) == 1 and (match := CANVAS.match(parts[0])):
-        login, number, filename = match["login"], match["uid"], match["file"]
-        student = roster.get(number) or roster.get(login) or slug(login)
-        return student, f"canvas:{number}", filename
-    else:
-        return None
-    student = roster.get(number) or roster.get(name) or slug(name)
-    return student, f"moodle:{number}", filename
-
-
 def _take(
     files: dict[str, bytes],
     filename: str,
-    data: bytes,
     accepted: tuple[str, ...],
     where: str,
     report: CollectReport,
+    read: Callable[[], bytes],
 ) -> None:
+    """Read a file of the assignment into ``files``; anything else is named and skipped
+    without being opened."""
     canonical = canonical_name(filename, accepted)
     if canonical is None:
         report.problems.append(
             f"{where}: {filename!r} is not a file of this assignment "
             f"(expected {', '.join(accepted)}); skipped"
         )
-    elif len(data) > MAX_FILE_BYTES:
+        return
+    try:
+        data = read()
+    except Exception as exc:  # noqa: BLE001 - refused, encrypted, corrupt: this file only
+        report.problems.append(f"{where}: skipped: {str(exc)[:300] or type(exc).__name__}")
+        return
+    if len(data) > MAX_FILE_BYTES:
         report.problems.append(f"{where}: {filename!r} is larger than 25 MB; skipped")
     elif canonical in files:
         report.problems.append(
-            f"{where}: more than one file stands for {canonical} ({filename!r} too); "
-            "the last one in the download is kept"
+            f"{where}: more than one file of this student stands for {canonical} "
+            f"({filename!r} too); the last one in the download is kept"
         )
         files[canonical] = data
     else:
@@ -284,65 +331,3 @@ def _without_clashes(incoming: list[Incoming], report: CollectReport) -> list[In
         else:
             kept += group
     return kept
-
-
-# --------------------------------------------------------------------------- storing
-
-
-def store(student: Incoming, target: Path, report: CollectReport) -> None:
-    """Write one student's attempt; an older attempt already there moves to attempts/."""
-    folder = target / student.student_id
-    if folder.is_symlink() or not folder.resolve().is_relative_to(target.resolve()):
-        report.problems.append(f"{student.student_id}: {folder} is a symbolic link; skipped")
-        return
-    when = student.when or datetime.now(UTC)
-    current = _current_files(folder)
-    if current == student.files:
-        return  # already collected
-    if current:
-        previous_when = _readable_timestamp(folder)
-        if previous_when is not None and previous_when > when:
-            _write_attempt(folder / ATTEMPTS_DIR / attempt_name(when), student.files, when)
-            report.written.append(
-                f"{student.student_id}: older attempt from {student.origin} kept in attempts/"
-            )
-            return
-        moved_when = previous_when or datetime.fromtimestamp(folder.stat().st_mtime, tz=UTC)
-        _move_current(folder, folder / ATTEMPTS_DIR / attempt_name(moved_when))
-    _write_attempt(folder, student.files, when)
-    files = ", ".join(sorted(student.files))
-    report.written.append(f"{student.student_id}: {files} ({when:%Y-%m-%d %H:%M} UTC)")
-
-
-def _current_files(folder: Path) -> dict[str, bytes]:
-    if not folder.is_dir():
-        return {}
-    return {
-        p.name: p.read_bytes()
-        for p in folder.iterdir()
-        if p.is_file() and not p.is_symlink() and p.name != TIMESTAMP_FILE
-    }
-
-
-def _move_current(folder: Path, attempt: Path) -> None:
-    while attempt.exists():
-        attempt = attempt.with_name(attempt.name + "_")
-    attempt.mkdir(parents=True)
-    for path in folder.iterdir():
-        if path.name != ATTEMPTS_DIR and path.is_file():
-            shutil.move(str(path), attempt / path.name)
-
-
-def _write_attempt(folder: Path, files: dict[str, bytes], when: datetime) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
-    write_timestamp(folder, when)
-
-
-def _readable_timestamp(folder: Path) -> datetime | None:
-    """The folder's submission time, or None when it has none or it cannot be read."""
-    try:
-        return read_timestamp(folder)
-    except TimestampError:
-        return None

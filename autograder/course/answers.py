@@ -15,9 +15,11 @@ from pathlib import Path
 from autograder.course.files import ANSWER_PLACEHOLDER, ANSWER_STUB, ANSWERS_FILE, answer_cell_id
 from autograder.course.notebooks import BadNotebook, load_cells
 from autograder.course.spec import AssignmentSpec
+from autograder.course.student_files import StudentFileError, read_student_file
 from autograder.course.submission import notebook_file
 
 MAX_ANSWER_CHARS = 50_000
+MAX_ANSWERS_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,14 @@ def read_answers(folder: Path, spec: AssignmentSpec) -> FoundAnswers:
     empty = {p.id: "" for p in spec.written_problems}
     answers_md = folder / ANSWERS_FILE
     notebook = folder / notebook_file(spec)
-    if answers_md.is_file() and not answers_md.is_symlink():
-        text, note = decode_text(answers_md.read_bytes(), ANSWERS_FILE)
+    if answers_md.exists() or answers_md.is_symlink():
+        try:
+            raw = read_student_file(answers_md, MAX_ANSWERS_BYTES)
+        except StudentFileError as exc:
+            return FoundAnswers(empty, str(exc))
+        text, note = decode_text(raw, ANSWERS_FILE)
         return FoundAnswers({**empty, **parse_answers_md(text, spec)}, ANSWERS_FILE, note)
-    if notebook.is_file() and not notebook.is_symlink():
+    if notebook.exists() or notebook.is_symlink():
         try:
             cells, _ = load_cells(notebook)
         except BadNotebook as bad:

@@ -18,6 +18,7 @@ from autograder.course.timestamps import (
     ATTEMPTS_DIR,
     TIMESTAMP_FILE,
     TimestampError,
+    plausible,
     read_timestamp,
 )
 
@@ -30,7 +31,7 @@ class Attempt:
 
     folder: Path
     submitted_at: datetime
-    time_source: str  # "timestamp.txt" | "file mtime" | "folder mtime"
+    time_source: str  # "timestamp.txt" | "file mtime" | "folder mtime" | "grading time"
     latest: bool  # the top folder, which policy "latest" grades
 
     @property
@@ -51,7 +52,13 @@ def submission_time(folder: Path, spec: AssignmentSpec) -> tuple[datetime, str]:
     target, source = (
         (student_file, "file mtime") if student_file.is_file() else (folder, "folder mtime")
     )
-    return datetime.fromtimestamp(target.stat().st_mtime, tz=UTC), source
+    try:
+        moment = datetime.fromtimestamp(target.lstat().st_mtime, tz=UTC)
+    except (OSError, ValueError, OverflowError):  # gone meanwhile, or a time out of range
+        moment = None
+    if moment is None or not plausible(moment):
+        return datetime.now(UTC), "grading time"
+    return moment, source
 
 
 def find_attempts(folder: Path, spec: AssignmentSpec) -> list[Attempt]:

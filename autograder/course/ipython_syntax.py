@@ -6,16 +6,29 @@ transformed into the Python it stands for (``%time stmt`` runs ``stmt``; a ``%%t
 ``%%capture`` cell runs its body) or dropped with a note that says what was dropped and
 why. Shell commands are never run. IPython's own transformer does the parsing, on the
 grader's side, as text only.
+
+That transformer makes one change per pass over the whole cell, so its cost grows with
+(IPython lines) x (lines of the cell), and past 500 passes it raises ``RuntimeError``. It
+runs in the grader, before any sandbox time limit, so each notebook gets a
+``ConversionBudget``: a cell with more than ``MAX_IPYTHON_LINES`` IPython lines, or one
+that would take the notebook past its work (or wall-clock) budget, is not converted but
+runs as written (failing on its own, with a note), and any error of the transformer is
+caught per cell the same way.
 """
 
 from __future__ import annotations
 
 import ast
+import time
 from dataclasses import dataclass, field
 
 # Magics whose argument is Python code that should simply run once.
 RUN_BODY_LINE_MAGICS = ("time", "timeit", "prun")
 RUN_BODY_CELL_MAGICS = ("time", "timeit", "capture", "prun")
+
+MAX_IPYTHON_LINES = 100  # per cell; honest cells hold a handful
+WORK_BUDGET = 100_000  # sum over cells of IPython lines x cell lines (15-40 us each)
+SECONDS_BUDGET = 10.0  # a backstop, should the cost per unit be far off on some machine
 
 
 @dataclass
@@ -24,6 +37,28 @@ class Converted:
 
     source: str
     notes: list[str] = field(default_factory=list)
+    refused: bool = False  # not converted at all: the notes say why
+
+
+@dataclass
+class ConversionBudget:
+    """What one notebook may still spend on IPython's transformer."""
+
+    work: int = WORK_BUDGET
+    deadline: float = field(default_factory=lambda: time.monotonic() + SECONDS_BUDGET)
+
+    def refusal(self, ipython_lines: int, lines: int) -> str:
+        """Why a cell of this shape is not converted ("" if it is), charging the budget."""
+        if ipython_lines > MAX_IPYTHON_LINES:
+            return (
+                f"{ipython_lines} lines of IPython syntax (the limit is {MAX_IPYTHON_LINES} "
+                "per cell)"
+            )
+        cost = ipython_lines * lines
+        if cost > self.work or time.monotonic() > self.deadline:
+            return "the notebook's budget for IPython syntax is spent (too many such lines)"
+        self.work -= cost
+        return ""
 
 
 def _transformer():
@@ -33,16 +68,24 @@ def _transformer():
     return TransformerManager()
 
 
-def to_python(cell_source: str) -> Converted:
+def to_python(cell_source: str, budget: ConversionBudget | None = None) -> Converted:
     """The cell as Python that runs without IPython; unchanged if it is plain Python."""
-    if not _may_hold_ipython(cell_source):
+    ipython_lines = _ipython_line_count(cell_source)
+    if not ipython_lines:
         return Converted(cell_source)
+    refused = (budget or ConversionBudget()).refusal(ipython_lines, cell_source.count("\n") + 1)
+    if refused:
+        note = f"not converted from IPython syntax: {refused}; it runs as plain Python"
+        return Converted(cell_source, [note], refused=True)
     try:
         transformed = _transformer().transform_cell(cell_source)
         tree = ast.parse(transformed)
-    except (SyntaxError, ValueError, IndexError):
+    except SyntaxError:
         # Not valid even as IPython: run it as written so the student sees the real error.
         return Converted(cell_source)
+    except Exception as exc:  # noqa: BLE001 - IPython raises RuntimeError and others
+        note = f"IPython could not read this cell ({type(exc).__name__}); it runs as written"
+        return Converted(cell_source, [note], refused=True)
     lines = transformed.splitlines(keepends=True)
     notes: list[str] = []
     replacements: list[tuple[int, int, str]] = []
@@ -62,8 +105,9 @@ def to_python(cell_source: str) -> Converted:
     return Converted("".join(lines), notes)
 
 
-def _may_hold_ipython(source: str) -> bool:
-    return any(
+def _ipython_line_count(source: str) -> int:
+    """How many lines may hold IPython syntax (magics, shell escapes, help requests)."""
+    return sum(
         line.lstrip().startswith(("%", "!")) or line.rstrip().endswith("?")
         for line in source.splitlines()
     )

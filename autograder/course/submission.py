@@ -1,7 +1,8 @@
 """Finds a student's code in their folder and reads it as source chunks.
 
-The grader never imports these files: it reads them as text (with a size cap, refusing
-symlinks) and ships the source to the worker. A folder that has no usable file gets a
+The grader never imports these files: it reads them as text through ``student_files``
+(a size cap; symbolic and hard links, FIFOs, devices and files owned by someone else are
+refused) and ships the source to the worker. A folder that has no usable file gets a
 status and a message saying what was found instead. A notebook (``<stem>.ipynb``) is
 graded when the script (``<stem>.py``) is absent: one chunk per code cell.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from autograder.course.notebooks import BadNotebook, read_notebook
 from autograder.course.spec import AssignmentSpec
+from autograder.course.student_files import StudentFileError, read_student_file
 from autograder.sandbox import Chunk
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
@@ -70,15 +72,11 @@ def read_submission(
 
 
 def _read_notebook(path: Path, names: list[str]) -> SubmissionSource:
-    if path.is_symlink() or not path.is_file():
-        raise UnusableSubmission(
-            "error", f"{path.name} is a symbolic link or not a file; submit the notebook itself"
-        )
     try:
         code = read_notebook(path, names)
     except BadNotebook as bad:
         raise UnusableSubmission(bad.status, bad.message) from None
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(code.digest_source).hexdigest()
     return SubmissionSource(path, code.chunks, digest, code.notes, names)
 
 
@@ -99,22 +97,17 @@ def missing_names_note(source: SubmissionSource, defined: list[str]) -> list[str
 
 
 def _read_script(path: Path, folder: Path, spec: AssignmentSpec) -> SubmissionSource:
-    if path.is_symlink():
-        raise UnusableSubmission(
-            "error", f"{spec.student_file} is a symbolic link; submit the file itself"
-        )
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         raise UnusableSubmission(
             "missing",
             f"no {spec.student_file} (or {notebook_file(spec)}) in {folder.name}/ "
             f"({_listing(folder)})",
         )
-    size = path.stat().st_size
-    if size > MAX_SOURCE_BYTES:
-        raise UnusableSubmission(
-            "error", f"{spec.student_file} is {size:,} bytes; the limit is {MAX_SOURCE_BYTES:,}"
-        )
-    raw = path.read_bytes()
+    try:
+        raw = read_student_file(path, MAX_SOURCE_BYTES)
+    except StudentFileError as exc:
+        status = "missing" if exc.not_a_file else "error"
+        raise UnusableSubmission(status, str(exc)) from None
     if b"\0" in raw:
         raise UnusableSubmission(
             "error", f"{spec.student_file} is a binary file, not Python source"
@@ -131,5 +124,5 @@ def _read_script(path: Path, folder: Path, spec: AssignmentSpec) -> SubmissionSo
 def _listing(folder: Path) -> str:
     if not folder.is_dir():
         return "the folder does not exist"
-    names = sorted(p.name for p in folder.iterdir())[:10]
+    names = sorted(p.name for p in folder.iterdir())[:10]  # shown through the message caps
     return "found: " + ", ".join(names) if names else "the folder is empty"

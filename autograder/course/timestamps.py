@@ -2,7 +2,10 @@
 
 The format is nbgrader's (``2026-11-20 14:03:11.123456 UTC``), so folders collected by
 nbgrader work unchanged; ISO 8601 (``2026-11-20T14:03:11+01:00``, ``...Z``) is read too.
-A time without a zone is taken as UTC. Times are returned timezone-aware, in UTC.
+A time without a zone is taken as UTC. Times are returned timezone-aware, in UTC. The file
+is the student's (nbgrader copies it from their submission): it is read with a size cap,
+and anything that is not a plausible time (year 1 with an offset overflows, year 9999 is
+no submission time either) is a ``TimestampError``, never another exception.
 """
 
 from __future__ import annotations
@@ -10,9 +13,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder.course.student_files import StudentFileError, read_student_file
+
 TIMESTAMP_FILE = "timestamp.txt"
 ATTEMPTS_DIR = "attempts"  # earlier attempts: <sid>/attempts/<attempt_name(time)>/
 _FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"
+MAX_TIMESTAMP_BYTES = 4096
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
 
 
 class TimestampError(ValueError):
@@ -26,25 +33,37 @@ def parse_timestamp(text: str) -> datetime:
         value = value[: -len(" UTC")]
     if value.endswith("Z"):
         value = value[:-1] + "+00:00"
+    shown = text.strip()[:80]
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise TimestampError(
-            f"{text.strip()!r} is not a time; write e.g. '2026-11-20 14:03:11.000000 UTC'"
+            f"{shown!r} is not a time; write e.g. '2026-11-20 14:03:11.000000 UTC'"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    if not plausible(moment):
+        raise TimestampError(
+            f"{shown!r} is not a plausible submission time (years 1970 to 2199 are)"
+        )
+    return moment
+
+
+def plausible(moment: datetime) -> bool:
+    """Whether an aware time can be a submission time (and fits every tool downstream)."""
+    return EARLIEST <= moment < LATEST
 
 
 def read_timestamp(folder: Path) -> datetime | None:
     """The time in ``folder/timestamp.txt``, or None when there is no such file."""
     path = Path(folder) / TIMESTAMP_FILE
-    if not path.is_file() or path.is_symlink():
+    if not (path.exists() or path.is_symlink()):
         return None
     try:
-        return parse_timestamp(path.read_text(encoding="utf-8", errors="replace")[:200])
-    except TimestampError as exc:
+        raw = read_student_file(path, MAX_TIMESTAMP_BYTES)
+        return parse_timestamp(raw.decode("utf-8", errors="replace"))
+    except (TimestampError, StudentFileError) as exc:
         raise TimestampError(f"{path}: {exc}") from None
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.course.attempts import ATTEMPTS_DIR, Attempt, counted_index, find_attempts, to_grade
 from autograder.course.results import SubmissionResult, read_results, write_results
 from autograder.course.spec import AssignmentSpec
+from autograder.course.student_ids import student_id_problem
 from autograder.course.submission import UnusableSubmission, read_submission
+from autograder.course.untrusted_text import SUMMARY_CHARS, cap
 from autograder.grade.late import stamp_lateness
 from autograder.grade.table import grades_frame, write_grades
 from autograder.gradebook.store import Gradebook
@@ -26,15 +28,25 @@ from autograder.runner.one_submission import GradingContext, grade_submission
 RESULTS_FILE = "results.json"
 
 
-def student_folders(submissions: Path) -> list[tuple[str, Path]]:
-    """``(student_id, folder)`` for every non-hidden sub-folder, sorted by id."""
+def student_folders(submissions: Path, problems: list[str] | None = None) -> list[tuple[str, Path]]:
+    """``(student_id, folder)`` for every non-hidden sub-folder, sorted by id.
+
+    A folder whose name cannot be a student id (see ``student_ids``: e.g. ``grades.csv``)
+    is left out, and why goes into ``problems`` when given.
+    """
     if not submissions.is_dir():
         raise FileNotFoundError(f"submissions folder {submissions} does not exist")
-    return [
-        (p.name, p)
-        for p in sorted(submissions.iterdir())
-        if p.is_dir() and not p.is_symlink() and not p.name.startswith((".", "_"))
-    ]
+    found = []
+    for path in sorted(submissions.iterdir()):
+        if not path.is_dir() or path.is_symlink() or path.name.startswith((".", "_")):
+            continue
+        problem = student_id_problem(path.name)
+        if problem:
+            if problems is not None:
+                problems.append(f"{path}: {problem}; not graded")
+            continue
+        found.append((path.name, path))
+    return found
 
 
 def grade_batch(
@@ -74,6 +86,12 @@ def grade_batch(
         return result
 
     def one(student_id: str, folder: Path) -> tuple[SubmissionResult, list]:
+        try:
+            return graded_student(student_id, folder)
+        except Exception:  # one student's files must not stop the class's grading
+            return _failed_student(spec, folder_out, student_id, folder)
+
+    def graded_student(student_id: str, folder: Path) -> tuple[SubmissionResult, list]:
         attempts = find_attempts(folder, spec)
         graded = {}
         for attempt in to_grade(attempts, spec.attempts):
@@ -89,6 +107,7 @@ def grade_batch(
         return chosen, [(a, graded.get(a.label)) for a in attempts]
 
     results = []
+    folders = [(sid, folder) for sid, folder in folders if not student_id_problem(sid)]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(one, sid, folder): sid for sid, folder in folders}
         for future in as_completed(futures):
@@ -103,6 +122,16 @@ def grade_batch(
     return sorted(results, key=lambda r: r.student_id)
 
 
+def _failed_student(
+    spec: AssignmentSpec, folder_out: Path, student_id: str, folder: Path
+) -> tuple[SubmissionResult, list]:
+    """Record a failure of ours on one student (inside an ``except``), as its only attempt."""
+    result = grade_failure(spec, student_id, traceback.format_exc())
+    write_results(result, folder_out / student_id / RESULTS_FILE)
+    attempt = Attempt(folder, datetime.now(UTC), "grading time", latest=True)
+    return result, [(attempt, result)]
+
+
 def grade_failure(spec: AssignmentSpec, student_id: str, trace: str) -> SubmissionResult:
     """The record kept when the grader itself failed on a submission."""
     return SubmissionResult(
@@ -111,7 +140,7 @@ def grade_failure(spec: AssignmentSpec, student_id: str, trace: str) -> Submissi
         "grader-error",
         "The grader failed on this submission; your instructor has been given the details.",
         [],
-        output=trace,
+        output=cap(trace, SUMMARY_CHARS),
     )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from autograder.course.csv_files import write_csv
 from autograder.course.results import SubmissionResult
 from autograder.course.spec import AssignmentSpec
 
@@ -45,7 +46,4 @@ def grades_frame(spec: AssignmentSpec, results: list[SubmissionResult]) -> pd.Da
 
 
 def write_grades(frame: pd.DataFrame, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / GRADES_FILE
-    frame.to_csv(path, index=False)
-    return path
+    return write_csv(frame, folder / GRADES_FILE)

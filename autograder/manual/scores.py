@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from autograder.course.csv_files import restore_cell, write_csv
 from autograder.course.results import TestResult
 from autograder.course.spec import AssignmentSpec
 from autograder.errors import UserError
@@ -29,7 +30,9 @@ def load_scores(folder: Path) -> pd.DataFrame:
     path = folder / SCORES_FILE
     if not path.is_file():
         return pd.DataFrame(columns=COLUMNS)
-    return pd.read_csv(path, dtype={"student_id": str, "problem": str, "comment": str})
+    scores = pd.read_csv(path, dtype={"student_id": str, "problem": str, "comment": str})
+    scores["comment"] = scores["comment"].map(restore_cell)
+    return scores
 
 
 @dataclass
@@ -64,7 +67,7 @@ def import_scores(
     merged = pd.concat([load_scores(folder), sheet], ignore_index=True)
     merged = merged.drop_duplicates(subset=["student_id", "problem"], keep="last")
     folder.mkdir(parents=True, exist_ok=True)
-    merged.to_csv(folder / SCORES_FILE, index=False)
+    write_csv(merged, folder / SCORES_FILE)
     return Imported(len(sheet), refused)
 
 
@@ -84,7 +87,7 @@ def _read_sheet(csv_path: Path) -> pd.DataFrame:
     # A grading sheet row whose score is still empty has not been graded: skip it.
     blank = sheet["score"].isna() | (sheet["score"].astype(str).str.strip() == "")
     sheet = sheet[~blank][COLUMNS].copy()
-    sheet["comment"] = sheet["comment"].fillna("")
+    sheet["comment"] = sheet["comment"].fillna("").map(restore_cell)
     return sheet
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import mistune
 
 from autograder.course.answers import FoundAnswers, read_answers
+from autograder.course.csv_files import restore_cell, write_csv
 from autograder.course.spec import AssignmentSpec, Problem
 from autograder.manual.scores import load_scores
 from autograder.pages import page
@@ -76,7 +77,7 @@ def write_sheet(spec: AssignmentSpec, folders: list[tuple[str, Path]], out: Path
                     "student_id": student_id,
                     "problem": problem.id,
                     "max_points": f"{problem.points:g}",
-                    "answer": _spreadsheet_safe(answer),
+                    "answer": answer,
                     "score": score,
                     "comment": comment,
                     "note": found.note,
@@ -89,10 +90,7 @@ def write_sheet(spec: AssignmentSpec, folders: list[tuple[str, Path]], out: Path
             f"kept {kept} score(s) typed into {SHEET_FILE} but not imported yet; "
             f"run `autograder manual import {spec.name} {csv_path}` to count them"
         )
-    with open(csv_path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=SHEET_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(rows, csv_path, columns=SHEET_COLUMNS)
     pages = _write_pages(spec, found_by_student, graded, out / PAGES_DIR)
     return Sheet(csv_path, pages, len(folders), unanswered, notes)
 
@@ -124,8 +122,8 @@ def _typed_not_imported(
     with open(csv_path, newline="", encoding="utf-8", errors="replace") as handle:
         for row in csv.DictReader(handle):
             score = (row.get("score") or "").strip()
-            comment = row.get("comment") or ""
-            key = (row.get("student_id") or "", row.get("problem") or "")
+            comment = restore_cell(row.get("comment") or "")
+            key = (restore_cell(row.get("student_id") or ""), row.get("problem") or "")
             if not score and not comment.strip():
                 continue
             imported = graded.get(key)
@@ -154,11 +152,6 @@ def _keep_orphans(csv_path: Path, orphans: dict[tuple[str, str], tuple[str, str]
         f"{len(orphans)} score(s) typed into the old sheet are for students or problems not "
         f"in this one ({names}); the old sheet is kept as {backup}"
     ]
-
-
-def _spreadsheet_safe(text: str) -> str:
-    """Keep spreadsheet programs from running an answer as a formula (``=HYPERLINK(...)``)."""
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
 def _page(

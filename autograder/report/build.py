@@ -20,9 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from autograder.course.csv_files import write_csv
 from autograder.course.paths import SIMILARITY_PAGE
 from autograder.course.results import STATUSES
 from autograder.course.spec import AssignmentSpec
+from autograder.course.student_ids import student_id_problem
 from autograder.errors import UserError
 from autograder.gradebook.store import Gradebook, problem_pivot
 from autograder.report import plots
@@ -192,17 +194,18 @@ def build_report(
             f"run `autograder grade {spec.name}` first"
         )
     tests = book.tests(spec.name)
+    grades, tests, refused = _usable_ids(spec, grades, tests)
     now = now or datetime.now(UTC)
     folder = reports / spec.name
     tables = class_tables(spec, grades, tests)
-    notes = _notes(grades, tests)
+    notes = refused + _notes(grades, tests)
 
     table_dir = folder / TABLES_DIR
     table_dir.mkdir(parents=True, exist_ok=True)
     table_paths = {}
     for name, frame in tables.items():
         table_paths[name] = table_dir / f"{name}.csv"
-        frame.to_csv(table_paths[name], index=False)
+        write_csv(frame, table_paths[name])
 
     max_score = float(grades["max_score"].max())
     figures = _figures(spec, tables, tests)
@@ -261,6 +264,19 @@ def _write_all_feedback(
         )
         written += write_feedback(doc, folder / grade.student_id, f"{spec.title}: feedback")
     return written
+
+
+def _usable_ids(
+    spec: AssignmentSpec, grades: pd.DataFrame, tests: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Leave out students whose id cannot name a folder beside the class's files (a
+    gradebook filled by an older version may hold ``grades.csv`` as a student)."""
+    problems = grades["student_id"].astype(str).map(student_id_problem)
+    bad = set(grades.loc[problems != "", "student_id"])
+    notes = [f"left out of the report: {p}" for p in problems[problems != ""]]
+    if not (problems == "").any():
+        raise ReportError(f"no student of {spec.name!r} can be reported: {'; '.join(notes)}")
+    return grades[problems == ""], tests[~tests["student_id"].isin(bad)], notes
 
 
 def _notes(grades: pd.DataFrame, tests: pd.DataFrame) -> list[str]:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from autograder.course.csv_files import write_csv
 from autograder.course.spec import AssignmentSpec
 from autograder.errors import UserError
 
@@ -146,6 +147,6 @@ def write_exports(
     }
     paths = []
     for name, frame in files.items():
-        frame.to_csv(folder / name, index=False)
+        write_csv(frame, folder / name)
         paths.append(folder / name)
     return paths

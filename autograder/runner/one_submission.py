@@ -3,6 +3,8 @@
 The tests, the reference and every comparison run here, in the trusted process; the
 ``submission`` fixture forwards calls to the worker, which only returns plain data. No
 score is ever read from the worker: a test passes when its function returns normally.
+Every message that comes from the worker or from an exception is capped here, where it
+enters the result (``untrusted_text.cap``), so no submission can make its results large.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from autograder.author.seeding import rng_for
 from autograder.course.paths import policy_for
 from autograder.course.results import SubmissionResult, TestResult
 from autograder.course.submission import UnusableSubmission, missing_names_note, read_submission
+from autograder.course.untrusted_text import SUMMARY_CHARS, cap, cap_items
 from autograder.sandbox import (
     CallLog,
     Launcher,
@@ -66,7 +69,7 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
     ) as session:
         report = session.start()
         if report.fault is not None:
-            message = f"{spec.student_file} could not be loaded: {report.fault.message}"
+            message = f"{spec.student_file} could not be loaded: {cap(report.fault.message)}"
             tests = _all_failed(ctx.suite, message)
             status = report.fault.status
         else:
@@ -76,11 +79,11 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             tests = [_run_test(case, session, seed, ctx) for case in ctx.suite.tests]
             status = _status(report, session)
             if status != "ok" and not message:
-                message = session.faults[0].message
+                message = cap(session.faults[0].message)
             notes = list(source.notes)
             if len(source.chunks) > 1 or not report.chunk_errors:  # else the error says why
                 notes += missing_names_note(source, report.defined)
-            message = "\n".join(part for part in (message, *notes) if part)
+            message = "\n".join(part for part in (message, *cap_items(notes)) if part)
     result = _finish(spec.name, student_id, status, message, tests, started, session.output())
     result.digest = source.digest
     return result
@@ -110,13 +113,14 @@ def _run_test(
         outcome, output = "failed", str(fault)
     except Exception as exc:  # the test could not even compare: usually a wrong return type
         outcome, output = "failed", f"could not check the answer: {type(exc).__name__}: {exc}"
+    output = cap(_without_instructor_paths(output, ctx.suite.spec.root))
     return TestResult(
         name=case.name,
         problem=case.problem,
         score=case.points if outcome == "passed" else 0.0,
         max_score=case.points,
         outcome=outcome,
-        output=_without_instructor_paths(output, ctx.suite.spec.root),
+        output=output,
         visibility=case.visibility,
         tags=log.take(),
         duration=time.monotonic() - started,
@@ -133,6 +137,7 @@ def _without_instructor_paths(message: str, root: Path) -> str:
 
 
 def _all_failed(suite: TestSuite, message: str) -> list[TestResult]:
+    message = cap(message)
     return [
         TestResult(t.name, t.problem, 0.0, t.points, "failed", message, t.visibility)
         for t in suite.tests
@@ -143,13 +148,13 @@ def _load_message(report: LoadReport, filename: str) -> str:
     if not report.chunk_errors:
         return ""
     first = report.chunk_errors[0]
-    where = first.get("traceback", "").strip()
+    where = cap(str(first.get("traceback", "")).strip())
     if len(report.chunk_errors) == 1 and first.get("name") in (filename, None):
-        return f"{filename} failed while loading: {first['type']}: {first['message']}" + (
+        return cap(f"{filename} failed while loading: {first['type']}: {first['message']}") + (
             f"\n{where}" if where else ""
         )
     lines = [f"{len(report.chunk_errors)} cell(s) of {filename} failed; the others still ran:"]
-    lines += [f"  {e['name']}: {e['type']}: {e['message']}" for e in report.chunk_errors]
+    lines += cap_items([f"  {e['name']}: {e['type']}: {e['message']}" for e in report.chunk_errors])
     return "\n".join(lines) + (f"\nFirst failure:\n{where}" if where else "")
 
 
@@ -170,6 +175,7 @@ def _finish(
     started: float,
     output: str = "",
 ) -> SubmissionResult:
+    message = cap(message, SUMMARY_CHARS)
     summary = message or "Your code loaded and every test ran."
     if output.strip():
         printed = output if len(output) <= MAX_PRINTED else output[:MAX_PRINTED] + "\n[... cut]"

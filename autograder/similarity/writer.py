@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder.course.csv_files import write_csv
 from autograder.course.paths import SIMILARITY_PAGE
 from autograder.course.spec import AssignmentSpec
 from autograder.similarity.compare import Comparison
@@ -29,18 +29,14 @@ def write_similarity(
     folder.mkdir(parents=True, exist_ok=True)
     page = folder / SIMILARITY_PAGE
     page.write_text(render_page(comparison, spec, now or datetime.now(UTC)), encoding="utf-8")
-    table = folder / CSV_FILE
-    with table.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CSV_COLUMNS)
-        for pair in comparison.pairs:
-            functions = "; ".join(f"{name} {s:.3f}" for name, s in pair.strong_functions())
-            writer.writerow(
-                [
-                    comparison.documents[pair.a].student_id,
-                    comparison.documents[pair.b].student_id,
-                    f"{pair.score:.3f}",
-                    functions,
-                ]
-            )
+    rows = [
+        [
+            comparison.documents[pair.a].student_id,
+            comparison.documents[pair.b].student_id,
+            f"{pair.score:.3f}",
+            "; ".join(f"{name} {s:.3f}" for name, s in pair.strong_functions()),
+        ]
+        for pair in comparison.pairs
+    ]
+    table = write_csv(rows, folder / CSV_FILE, columns=CSV_COLUMNS)
     return SimilarityFiles(page, table)

@@ -56,7 +56,7 @@ def hostile(tmp_path_factory) -> tuple[Path, Path]:
         )
     proof = root / "ran.txt"
     loop = (CORPUS / "submissions" / "stable" / "dev" / "stable.py").read_text()
-    for name in ("<b>mallory", "trudy"):
+    for name in ("mallory", "trudy", "<b>eve"):  # <b>eve is no usable student id: refused
         folder = root / "submissions" / "stable" / name
         folder.mkdir()
         (folder / "stable.py").write_text(HOSTILE.replace("OUT", repr(str(proof))) + loop)
@@ -110,12 +110,12 @@ def test_an_unreadable_submission_is_named_and_the_rest_compared(hostile):
 def test_student_text_and_student_ids_are_escaped(hostile):
     folder, _ = hostile
     page = (folder / "similarity.html").read_text()
-    assert "&lt;b&gt;mallory" in page and "<b>mallory" not in page
+    assert "<b>eve" not in page and "&lt;b&gt;eve" not in page  # never a student at all
     assert "&lt;/pre&gt;&lt;script&gt;alert(&quot;comment&quot;)" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<img" not in page and "<script" not in page
     first = rows(folder)[0]
-    assert {first["student_a"], first["student_b"]} == {"<b>mallory", "trudy"}
+    assert {first["student_a"], first["student_b"]} == {"mallory", "trudy"}
     assert float(first["score"]) == 1.0
 
 
