@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograder.author.mistakes import KnownMistake, check_targets, load_mistakes
 from autograder.course.spec import AssignmentSpec, SpecError
 
 FIXTURES = ("submission", "reference", "rng", "record")
@@ -52,6 +53,7 @@ class TestSuite:
     reference: types.ModuleType | None = None
     kind: str = "hidden"
     problems: dict[str, float] = field(default_factory=dict)
+    mistakes: list[KnownMistake] = field(default_factory=list)  # see author/mistakes.py
 
     @property
     def max_score(self) -> float:
@@ -78,7 +80,9 @@ def load_suite(spec: AssignmentSpec, kind: str = "hidden") -> TestSuite:
     problems: dict[str, float] = {p.id: 0.0 for p in spec.problems if not p.written}
     for test in tests:
         problems[test.problem] += test.points
-    return TestSuite(spec, tests, reference, kind, problems)
+    mistakes = load_mistakes(spec) if reference is not None else []
+    check_targets(mistakes, reference)
+    return TestSuite(spec, tests, reference, kind, problems, mistakes)
 
 
 def load_reference(spec: AssignmentSpec) -> types.ModuleType:

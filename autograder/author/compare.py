@@ -4,16 +4,31 @@
 whatever came back from the student's code (an array, a nested list, a number, or
 something wrong); it is converted with numpy, then checked for type, shape and values in
 that order, so the message names the first thing that is wrong. NaN never equals anything.
+
+A failure is a :class:`Mismatch`: its message is the *details* (values, the worst entry),
+its ``diagnosis`` the part a student may read before the due date (the named mistake, the
+received and expected shape, how many entries differ; never an expected value).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from autograder.author.diagnosis import describe, diagnose
+
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-9
+
+
+class Mismatch(AssertionError):
+    """A failed comparison: the message holds the details, ``diagnosis`` the safe summary."""
+
+    def __init__(self, details: str, diagnosis: str = "") -> None:
+        super().__init__(details)
+        self.diagnosis = diagnosis
 
 
 def as_numeric_array(value: Any, *, what: str = "the result") -> np.ndarray:
@@ -44,39 +59,57 @@ def assert_close(
     rtol: float | None = None,
     atol: float | None = None,
     what: str = "the result",
+    sizes: Mapping[str, int] | None = None,
 ) -> None:
-    """Fail unless ``actual`` has ``expected``'s shape and values within tolerance."""
+    """Fail unless ``actual`` has ``expected``'s shape and values within tolerance.
+
+    ``sizes`` names input sizes (``{"the batch size": n}``) so that a result scaled by
+    one of them is diagnosed as such.
+    """
     rtol = DEFAULT_RTOL if rtol is None else rtol
     atol = DEFAULT_ATOL if atol is None else atol
     want = np.asarray(expected, dtype=float)
-    got = as_numeric_array(actual, what=what)
+    try:
+        got = as_numeric_array(actual, what=what)
+    except AssertionError as exc:
+        raise Mismatch(str(exc), f"received {describe(actual)}, expected numbers") from None
+    mistake = diagnose(got, want, rtol=rtol, atol=atol, sizes=sizes)
     if got.shape != want.shape:
-        raise AssertionError(f"{what} has the wrong shape: expected {want.shape}, got {got.shape}")
-    bad_nan = np.isnan(got)
-    if bad_nan.any():
-        raise AssertionError(
-            f"{what} contains NaN at {_index(np.argwhere(bad_nan)[0])} "
-            f"({int(bad_nan.sum())} of {got.size} entries); check for overflow or division by zero"
+        raise Mismatch(
+            f"{what} has the wrong shape: expected {want.shape}, got {got.shape}",
+            mistake or f"received {describe(actual)}, expected shape {want.shape}",
         )
     close = np.isclose(got, want, rtol=rtol, atol=atol, equal_nan=False)
     if close.all():
         return
+    counts = f"{int((~close).sum())} of {want.size} entries differ"
+    summary = f"{mistake} ({counts})" if mistake else f"{counts} ({describe(actual)})"
+    bad_nan = np.isnan(got)
+    if bad_nan.any():
+        raise Mismatch(
+            f"{what} contains NaN at {_index(np.argwhere(bad_nan)[0])} "
+            f"({int(bad_nan.sum())} of {got.size} entries); check for overflow or division by zero",
+            summary,
+        )
     error = np.where(close, 0.0, np.abs(got - want))
     worst = np.unravel_index(int(np.nanargmax(np.nan_to_num(error, nan=np.inf))), want.shape)
-    raise AssertionError(
+    raise Mismatch(
         f"{what} is wrong in {int((~close).sum())} of {want.size} entries; "
         f"worst at {_index(worst)}: expected {want[worst]:.8g}, got {got[worst]:.8g} "
-        f"(rtol={rtol:g}, atol={atol:g})"
+        f"(rtol={rtol:g}, atol={atol:g})",
+        summary,
     )
 
 
 def assert_shape(actual: Any, shape: tuple[int, ...], *, what: str = "the result") -> None:
     """Fail unless ``actual`` converts to an array of exactly ``shape``."""
-    got = as_numeric_array(actual, what=what)
+    try:
+        got = as_numeric_array(actual, what=what)
+    except AssertionError as exc:
+        raise Mismatch(str(exc), f"received {describe(actual)}, expected numbers") from None
     if got.shape != tuple(shape):
-        raise AssertionError(
-            f"{what} has the wrong shape: expected {tuple(shape)}, got {got.shape}"
-        )
+        message = f"{what} has the wrong shape: expected {tuple(shape)}, got {got.shape}"
+        raise Mismatch(message, f"received shape {got.shape}, expected {tuple(shape)}")
 
 
 def _index(index: Any) -> str:

@@ -11,6 +11,7 @@ import hashlib
 import shutil
 import tempfile
 import time
+import types
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,11 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from autograder.author.collector import TestCase, TestSuite
+from autograder.author.mistakes import with_mistake
 from autograder.author.recording import Recorder
 from autograder.course.results import SubmissionResult, TestResult
 from autograder.course.spec import AssignmentSpec
 from autograder.course.submission import UnusableSubmission, missing_names_note, read_submission
-from autograder.sandbox.errors import SubmissionFault
+from autograder.runner.replay import RecordingSession, ReplaySession
+from autograder.runner.verdict import Verdict, run_case
 from autograder.sandbox.proxy import CallLog, SubmissionProxy
 from autograder.sandbox.session import Launcher, LoadReport, Session
 from autograder.sandbox.zygote_launcher import default_launcher
@@ -88,8 +91,10 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
         else:
             message = _load_message(report, source.path.name)
             tests = [_run_test(case, session, student_id, ctx) for case in ctx.suite.tests]
-            status = _status(report, session)
-            if status != "ok" and not message:
+            status = _status(report, session, tests)
+            if status == "grader-error":
+                message = _grader_error_message(tests, message)
+            elif status != "ok" and not message:
                 message = session.faults[0].message
             notes = list(source.notes)
             if len(source.chunks) > 1 or not report.chunk_errors:  # else the error says why
@@ -105,44 +110,70 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
 
 def _run_test(case: TestCase, session: Session, student_id: str, ctx: GradingContext) -> TestResult:
     log = CallLog()
+    recording = RecordingSession(session)
     recorder = Recorder()
-    available = {
-        "submission": SubmissionProxy(session, log),
-        "reference": ctx.suite.reference,
-        "rng": rng_for(ctx.secret, student_id, case.name),
-        "record": recorder,
-    }
-    kwargs = {**case.params, **{name: available[name] for name in case.fixtures}}
+    reference = ctx.suite.reference
     started = time.monotonic()
-    try:
-        case.func(**kwargs)
-        outcome, output = "passed", ""
-    except AssertionError as exc:
-        outcome, output = "failed", str(exc) or "assertion failed"
-    except SubmissionFault as fault:
-        outcome, output = "failed", str(fault)
-    except Exception as exc:  # the test could not even compare: usually a wrong return type
-        outcome, output = "failed", f"could not check the answer: {type(exc).__name__}: {exc}"
+    rng = rng_for(ctx.secret, student_id, case.name)
+    verdict = run_case(case, SubmissionProxy(recording, log), reference, rng, recorder)
+    tags = log.take()
+    if verdict.outcome == "failed" and reference is not None:
+        named = find_known_mistake(case, recording, reference, ctx, student_id, tags)
+        if named:
+            verdict = Verdict("failed", verdict.details, named)
+    root = ctx.suite.spec.root
     return TestResult(
         name=case.name,
         problem=case.problem,
-        score=case.points if outcome == "passed" else 0.0,
+        score=case.points if verdict.outcome == "passed" else 0.0,
         max_score=case.points,
-        outcome=outcome,
-        output=_without_instructor_paths(output, ctx.suite.spec.root),
+        outcome=verdict.outcome,
+        output=_without_instructor_paths(verdict.details, root),
         visibility=case.visibility,
-        tags=log.take(),
+        tags=tags,
         duration=time.monotonic() - started,
         data=recorder.data,
+        diagnosis=_without_instructor_paths(verdict.diagnosis, root),
     )
+
+
+def find_known_mistake(
+    case: TestCase,
+    recording: RecordingSession,
+    reference: types.ModuleType,
+    ctx: GradingContext,
+    student_id: str,
+    called: list[str],
+) -> str:
+    """The sentence of the first known mistake under which this failed test passes."""
+    for mistake in ctx.suite.mistakes:
+        if not mistake.concerns(called):
+            continue
+        proxy = SubmissionProxy(ReplaySession(recording), CallLog())
+        variant = with_mistake(reference, mistake)
+        rng = rng_for(ctx.secret, student_id, case.name)
+        if run_case(case, proxy, variant, rng, Recorder()).outcome == "passed":
+            return mistake.message
+    return ""
 
 
 def _without_instructor_paths(message: str, root: Path) -> str:
     """Hide where the instructor's files live: pytest's assertion messages can show the
-    reference module's path, and students read these messages."""
-    for path in {str(root), str(root.resolve())}:
+    reference module's path, and students read these messages. Only absolute paths are
+    replaced: a relative root such as ``.`` would garble every message."""
+    path = str(root.resolve())
+    if len(path) > 1:
         message = message.replace(path, "<solutions>")
     return message
+
+
+def _grader_error_message(tests: list[TestResult], message: str) -> str:
+    broken = [t.name for t in tests if t.outcome == "grader-error"]
+    note = (
+        f"the grader failed in {len(broken)} test(s) on its own side ({', '.join(broken)}); "
+        "those are not counted against you and will be regraded once the instructor fixes them"
+    )
+    return "\n".join(part for part in (note, message) if part)
 
 
 def _all_failed(suite: TestSuite, message: str) -> list[TestResult]:
@@ -166,7 +197,9 @@ def _load_message(report: LoadReport, filename: str) -> str:
     return "\n".join(lines) + (f"\nFirst failure:\n{where}" if where else "")
 
 
-def _status(report: LoadReport, session: Session) -> str:
+def _status(report: LoadReport, session: Session, tests: list[TestResult]) -> str:
+    if any(t.outcome == "grader-error" for t in tests):
+        return "grader-error"
     if report.chunk_errors:
         return report.chunk_errors[0].get("status", "error")
     for fault in session.faults:

@@ -1,0 +1,95 @@
+"""Runs one test function once and says what its outcome means, in three layers.
+
+The *outcome* is passed, failed or grader-error; the *details* are the full message
+(values of the test's inputs and expected results, shown per the test's visibility); the
+*diagnosis* is what a student may always read: the named mistake, the received and
+expected shape or type, the kind of error their code raised. An error that starts in the
+reference (a function it lacks, an exception in its code) is ours, never the student's.
+"""
+
+from __future__ import annotations
+
+import traceback
+import types
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograder.author.collector import TestCase
+from autograder.author.recording import Recorder
+from autograder.sandbox.errors import MissingName, StudentError, SubmissionFault
+
+REFERENCE_PREFIX = "_autograder_reference_"
+MAX_DIAGNOSIS = 400
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one run of a test concluded."""
+
+    outcome: str  # passed | failed | grader-error
+    details: str = ""
+    diagnosis: str = ""
+
+
+def run_case(
+    case: TestCase,
+    submission: Any,
+    reference: types.ModuleType | None,
+    rng: np.random.Generator,
+    recorder: Recorder,
+) -> Verdict:
+    """Call the test function with its fixtures and classify how it ended."""
+    available = {"submission": submission, "reference": reference, "rng": rng, "record": recorder}
+    kwargs = {**case.params, **{name: available[name] for name in case.fixtures}}
+    try:
+        case.func(**kwargs)
+    except AssertionError as exc:
+        diagnosis = _cap(getattr(exc, "diagnosis", ""))
+        return Verdict("failed", str(exc) or "assertion failed", diagnosis)
+    except SubmissionFault as fault:
+        return Verdict("failed", str(fault), _cap(_fault_diagnosis(fault)))
+    except Exception as exc:  # the test could not compare: usually a wrong return type
+        if _from_reference(exc):
+            return Verdict("grader-error", _grader_message(exc))
+        return Verdict(
+            "failed",
+            f"could not check the answer: {type(exc).__name__}: {exc}",
+            "the test could not use what your code returned "
+            f"({type(exc).__name__}): check the type and shape the problem asks for",
+        )
+    return Verdict("passed")
+
+
+def _fault_diagnosis(fault: SubmissionFault) -> str:
+    if isinstance(fault, StudentError):
+        first = fault.message.strip().splitlines()[0] if fault.message.strip() else ""
+        return f"your code raised {first}" if first else f"your code raised {fault.exc_type}"
+    if isinstance(fault, MissingName):
+        return fault.message
+    return fault.message.strip().splitlines()[0] if fault.message.strip() else ""
+
+
+def _from_reference(exc: BaseException) -> bool:
+    """Whether the error is the reference's: a name it lacks, or raised in its code."""
+    if isinstance(exc, AttributeError):
+        owner = getattr(exc, "obj", None)
+        if isinstance(owner, types.ModuleType) and owner.__name__.startswith(REFERENCE_PREFIX):
+            return True
+    return any(
+        str(frame.f_globals.get("__name__", "")).startswith(REFERENCE_PREFIX)
+        for frame, _ in traceback.walk_tb(exc.__traceback__)
+    )
+
+
+def _grader_message(exc: BaseException) -> str:
+    return (
+        "this test failed on the grader's side, not yours (the reference solution raised "
+        f"{type(exc).__name__}: {exc}); it is not counted against you, and the instructor "
+        "must fix the assignment"
+    )
+
+
+def _cap(text: str) -> str:
+    return text if len(text) <= MAX_DIAGNOSIS else text[:MAX_DIAGNOSIS] + " [...]"
