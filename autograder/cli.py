@@ -57,6 +57,8 @@ def cmd_check(args: argparse.Namespace, course: Course) -> int:
         mark = "[green]PASS[/]" if test.outcome == "passed" else "[red]FAIL[/]"
         out.print(f"{mark} {test.name} [dim]({test.max_score:g} pt)[/]")
         if test.outcome != "passed":
+            if test.diagnosis:
+                out.print(escape(_indent(f"Diagnosis: {test.diagnosis}")))
             out.print(escape(_indent(test.output)))
     passed = sum(t.outcome == "passed" for t in result.tests)
     if result.message:

@@ -31,6 +31,7 @@ from autograder.report import plots
 from autograder.report.exports import load_roster, write_exports
 from autograder.report.feedback import run_public_tests, student_feedback, write_feedback
 from autograder.report.item_analysis import (
+    class_mistakes,
     common_failures,
     item_statistics,
     matrix_by_problem,
@@ -155,6 +156,7 @@ def class_tables(
         "status": status_table(grades),
         "item_analysis_tests": by_test,
         "item_analysis_problems": by_problem,
+        "class_mistakes": class_mistakes(analysed),
         "common_failures": common_failures(analysed),
     }
 
@@ -280,6 +282,11 @@ _EXPLAIN = {
     "item_analysis_problems": (
         "The same per problem: difficulty is the mean share of the problem's points earned."
     ),
+    "class_mistakes": (
+        "Each row is one diagnosed mistake (a known mistake of this assignment, or a slip "
+        "the grader recognises in any array: transposed, sign, scale, wrong axis, ...) and "
+        "how many students made it, across every test where it showed."
+    ),
     "common_failures": (
         "Tests failed by most students. Messages hold each student's own numbers; the one "
         "shown is typical of the largest group of messages that differ only in numbers."
@@ -290,7 +297,8 @@ _TITLES = {
     "problems": "Problems",
     "item_analysis_tests": "Item analysis: tests",
     "item_analysis_problems": "Item analysis: problems",
-    "common_failures": "What the class got wrong",
+    "class_mistakes": "What the class got wrong, by mistake",
+    "common_failures": "Tests failed most often",
     "students": "Gradebook",
 }
 
@@ -356,6 +364,7 @@ def render_html(
         "problems",
         "item_analysis_tests",
         "item_analysis_problems",
+        "class_mistakes",
         "common_failures",
     ):
         parts.append(f"<h2>{_TITLES[name]}</h2>")

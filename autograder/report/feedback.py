@@ -1,11 +1,13 @@
 """Feedback for each student: ``feedback.md`` and ``feedback.html`` from the gradebook.
 
-What a student sees follows each test's visibility:
+Each failed test has three layers: the score, the *diagnosis* (the named mistake, the
+received and expected shape or type; never an expected value) and the *details* (the
+message with the test's inputs and expected values). What a student sees:
 
-- ``visible``: pass or fail, and the failure message (expected vs received shape or values).
-- ``after_due_date`` (and ``after_published``): pass or fail only until the due date and
-  every extension have passed, then the message too. Messages can hold the test's inputs,
-  and a student with an extension must not see them early. No due date: never the message.
+- ``visible``: score, diagnosis and details, always.
+- ``after_due_date`` (and ``after_published``; the default of hidden tests): score and
+  diagnosis at once; the details once the due date and every extension have passed (a
+  student with an extension must not see the inputs early). No due date: never the details.
 - ``hidden``: never listed; the points still count in the problem's score, and the
   feedback says how many such tests there were.
 
@@ -23,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -164,18 +167,12 @@ def student_feedback(
 
     auto = tests[~tests["outcome"].isin(("pending", "graded"))]
     shown = auto[auto["visibility"] != "hidden"]
-    failing = shown[shown["outcome"] == "failed"]
+    failing = shown[shown["outcome"].isin(("failed", "grader-error"))]
     if not failing.empty:
         doc.heading(2, "Tests that failed")
         for test in failing.itertuples(index=False):
             doc.heading(3, f"{test.name} ({test.problem}, {_points(test.max_score)} pt)")
-            if test.visibility in DETAILS_LATER and not details_open:
-                doc.para(
-                    "Failed. The details of this test are shown after the due date"
-                    + (f" ({reveal:%Y-%m-%d %H:%M %Z})." if reveal else ".")
-                )
-            else:
-                doc.code(test.message or "failed")
+            _failed_test(doc, test, details_open or test.visibility not in DETAILS_LATER, reveal)
     passed = shown[shown["outcome"] == "passed"]
     if not passed.empty:
         doc.heading(2, "Tests passed")
@@ -212,11 +209,31 @@ def student_feedback(
             mark = "PASS" if test.outcome == "passed" else "FAIL"
             lines.append(f"{mark} {test.name}")
             if test.outcome != "passed":
+                if test.diagnosis:
+                    lines.append(f"    Diagnosis: {test.diagnosis}")
                 lines += ["    " + line for line in test.output.splitlines()[:20]]
         if public.message:
             lines += ["", public.message]
         doc.code("\n".join(lines))
     return doc
+
+
+def _failed_test(doc: Doc, test: Any, details: bool, reveal: datetime | None) -> None:
+    """One failed test: its diagnosis always, its details when they may be shown."""
+    if test.outcome == "grader-error":
+        doc.para("Not counted against you: this test failed on the grader's side.")
+    diagnosis = getattr(test, "diagnosis", None)
+    if isinstance(diagnosis, str) and diagnosis:
+        doc.para(f"Diagnosis: {diagnosis}")
+    if details:
+        doc.code(test.message or "failed")
+    elif reveal is not None:
+        doc.para(
+            "The details of this test (its inputs and expected values) are shown after "
+            f"the due date ({reveal:%Y-%m-%d %H:%M %Z})."
+        )
+    else:
+        doc.para("The details of this test (its inputs and expected values) are not shown.")
 
 
 def _summary_lines(grade: pd.Series) -> list[str]:

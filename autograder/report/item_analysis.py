@@ -142,6 +142,34 @@ def common_failures(tests: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     return frame.sort_values("failed", ascending=False, kind="stable").head(top)
 
 
+def class_mistakes(tests: pd.DataFrame, top: int = 15) -> pd.DataFrame:
+    """What the class got wrong, by diagnosis: '31 students: Jacobian transposed'.
+
+    Diagnoses name a mistake, not a test, so one row can gather several tests (the same
+    slip in a function that many tests call). Numbers (counts, shapes) are replaced by
+    ``#`` before grouping; the wording shown is a real one from the group.
+    """
+    columns = ["students", "diagnosis", "problems", "tests"]
+    if "diagnosis" not in tests.columns:
+        return pd.DataFrame(columns=columns)
+    failed = tests[(tests["outcome"] == "failed") & tests["diagnosis"].fillna("").ne("")]
+    if failed.empty:
+        return pd.DataFrame(columns=columns)
+    failed = failed.assign(key=failed["diagnosis"].map(_message_shape))
+    rows = []
+    for _, group in failed.groupby("key", sort=False):
+        rows.append(
+            {
+                "students": group["student_id"].nunique(),
+                "diagnosis": group["diagnosis"].iloc[0][:400],
+                "problems": ", ".join(dict.fromkeys(group["problem"])),
+                "tests": ", ".join(dict.fromkeys(group["name"]))[:400],
+            }
+        )
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values("students", ascending=False, kind="stable").head(top)
+
+
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 

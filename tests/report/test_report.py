@@ -272,7 +272,7 @@ def test_report_renders_in_a_real_browser(after_due, tmp_path):
         [*base, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=60
     ).stdout
     assert 'data-decoded="3"' in dom  # distribution, per problem, training curves
-    assert dom.count("<table") == 6  # status, problems, 2 item analyses, failures, gradebook
+    assert dom.count("<table") == 7  # status, problems, 2 item analyses, mistakes, failures, book
     assert "What the class got wrong" in dom and "Training curves" in dom
     shot = tmp_path / "report.png"
     subprocess.run(
