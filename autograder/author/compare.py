@@ -83,7 +83,10 @@ def assert_close(
     if close.all():
         return
     counts = f"{int((~close).sum())} of {want.size} entries differ"
-    summary = f"{mistake} ({counts})" if mistake else f"{counts} ({describe(actual)})"
+    if mistake and " entries " in mistake:
+        summary = mistake
+    else:
+        summary = f"{mistake} ({counts})" if mistake else f"{counts} ({describe(actual)})"
     bad_nan = np.isnan(got)
     if bad_nan.any():
         raise Mismatch(

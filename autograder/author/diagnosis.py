@@ -128,8 +128,8 @@ def _not_finite(got: np.ndarray) -> str:
     bad = int((~np.isfinite(got)).sum())
     return (
         f"{bad} of {got.size} entries are inf or NaN where every expected value is finite: "
-        "an exp or log overflowed or divided by zero (subtract the maximum before exp, "
-        "keep log away from 0)"
+        "an exp that overflowed (subtract the maximum before exp) or a log of 0 "
+        "(0 · log 0 counts as 0)"
     )
 
 

@@ -47,11 +47,15 @@ class KnownMistake:
         return self.target in called or self.target.split(".")[0] in called
 
 
-def known_mistake(target: str, message: str) -> Callable[[Callable], Callable]:
-    """Mark a function as a known wrong version of the reference's ``target``."""
+def known_mistake(target: str | tuple[str, ...], message: str) -> Callable[[Callable], Callable]:
+    """Mark a function as a known wrong version of the reference's ``target``.
+
+    A tuple of targets stands for the same slip in several functions (each is tried alone).
+    """
+    targets = (target,) if isinstance(target, str) else tuple(target)
 
     def mark(func: Callable) -> Callable:
-        setattr(func, _MARK, (target, message))
+        setattr(func, _MARK, (targets, message))
         return func
 
     return mark
@@ -77,7 +81,7 @@ def _collect(path: Path, module_name: str) -> list[KnownMistake]:
     for name, func in vars(module).items():
         marked = getattr(func, _MARK, None)
         if inspect.isfunction(func) and marked is not None:
-            found.append(KnownMistake(name, marked[0], marked[1], func))
+            found += [KnownMistake(name, target, marked[1], func) for target in marked[0]]
     return found
 
 

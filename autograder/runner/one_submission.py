@@ -26,6 +26,7 @@ from autograder.course.spec import AssignmentSpec
 from autograder.course.submission import UnusableSubmission, missing_names_note, read_submission
 from autograder.runner.replay import RecordingSession, ReplaySession
 from autograder.runner.verdict import Verdict, run_case
+from autograder.sandbox.loading import MISSING_MODULE
 from autograder.sandbox.proxy import CallLog, SubmissionProxy
 from autograder.sandbox.session import Launcher, LoadReport, Session
 from autograder.sandbox.zygote_launcher import default_launcher
@@ -97,7 +98,7 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             elif status != "ok" and not message:
                 message = session.faults[0].message
             notes = list(source.notes)
-            if len(source.chunks) > 1 or not report.chunk_errors:  # else the error says why
+            if len(source.chunks) > 1 or not _errors(report):  # else the error says why
                 notes += missing_names_note(source, report.defined)
             message = "\n".join(part for part in (message, *notes) if part)
     finally:
@@ -184,24 +185,34 @@ def _all_failed(suite: TestSuite, message: str) -> list[TestResult]:
 
 
 def _load_message(report: LoadReport, filename: str) -> str:
-    if not report.chunk_errors:
-        return ""
-    first = report.chunk_errors[0]
+    notes = [e["message"] for e in report.chunk_errors if e.get("type") == MISSING_MODULE]
+    errors = _errors(report)
+    message = _error_message(errors, filename) if errors else ""
+    return "\n".join([*notes, message] if message else notes)
+
+
+def _errors(report: LoadReport) -> list[dict]:
+    """The load errors that are faults (not notes about stand-in modules)."""
+    return [e for e in report.chunk_errors if e.get("type") != MISSING_MODULE]
+
+
+def _error_message(chunk_errors: list[dict], filename: str) -> str:
+    first = chunk_errors[0]
     where = first.get("traceback", "").strip()
-    if len(report.chunk_errors) == 1 and first.get("name") in (filename, None):
+    if len(chunk_errors) == 1 and first.get("name") in (filename, None):
         return f"{filename} failed while loading: {first['type']}: {first['message']}" + (
             f"\n{where}" if where else ""
         )
-    lines = [f"{len(report.chunk_errors)} cell(s) of {filename} failed; the others still ran:"]
-    lines += [f"  {e['name']}: {e['type']}: {e['message']}" for e in report.chunk_errors]
+    lines = [f"{len(chunk_errors)} cell(s) of {filename} failed; the others still ran:"]
+    lines += [f"  {e['name']}: {e['type']}: {e['message']}" for e in chunk_errors]
     return "\n".join(lines) + (f"\nFirst failure:\n{where}" if where else "")
 
 
 def _status(report: LoadReport, session: Session, tests: list[TestResult]) -> str:
     if any(t.outcome == "grader-error" for t in tests):
         return "grader-error"
-    if report.chunk_errors:
-        return report.chunk_errors[0].get("status", "error")
+    if _errors(report):
+        return _errors(report)[0].get("status", "error")
     for fault in session.faults:
         return fault.status
     return "ok"

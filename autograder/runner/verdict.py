@@ -18,7 +18,7 @@ import numpy as np
 
 from autograder.author.collector import TestCase
 from autograder.author.recording import Recorder
-from autograder.sandbox.errors import MissingName, StudentError, SubmissionFault
+from autograder.sandbox.errors import StudentError, SubmissionFault
 
 REFERENCE_PREFIX = "_autograder_reference_"
 MAX_DIAGNOSIS = 400
@@ -63,12 +63,11 @@ def run_case(
 
 
 def _fault_diagnosis(fault: SubmissionFault) -> str:
-    if isinstance(fault, StudentError):
-        first = fault.message.strip().splitlines()[0] if fault.message.strip() else ""
-        return f"your code raised {first}" if first else f"your code raised {fault.exc_type}"
-    if isinstance(fault, MissingName):
-        return fault.message
-    return fault.message.strip().splitlines()[0] if fault.message.strip() else ""
+    """The fault's first line: the student's own function name and error, or the limit hit."""
+    first = fault.message.strip().splitlines()[0] if fault.message.strip() else ""
+    if isinstance(fault, StudentError) and not first:
+        return f"your code raised {fault.exc_type}"
+    return first
 
 
 def _from_reference(exc: BaseException) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.sandbox.loading import run_chunk
 from autograder.sandbox.protocol import Handle, ProtocolError, Reader, decode, encode, write_message
 
 MAX_HANDLES = 10_000
@@ -68,11 +69,8 @@ class Worker:
         errors = []
         for index, chunk in enumerate(chunks, start=first):
             self.chunk_names.add(chunk["name"])
-            try:
-                code = compile(chunk["source"], chunk["name"], "exec")
-                exec(code, self.module.__dict__)
-            except BaseException as exc:  # noqa: BLE001 - student code may raise anything
-                errors.append({"chunk": index, "name": chunk["name"], **self._describe(exc)})
+            found = run_chunk(chunk["source"], chunk["name"], self.module.__dict__, self._describe)
+            errors += [{"chunk": index, "name": chunk["name"], **error} for error in found]
         defined = sorted(k for k in vars(self.module) if not k.startswith("_"))
         return {"ok": True, "chunk_errors": errors, "defined": defined}
 

@@ -26,7 +26,7 @@ SEED_JACOBIAN = [
 @pytest.mark.problem("softmax")
 @pytest.mark.points(1)
 def test_softmax_small_vector(submission, reference):
-    x = [1.0, 2.0, 3.0, 0.5]
+    x = np.array([1.0, 2.0, 3.0, 0.5])
     assert_close(submission.softmax(x), reference.softmax(x), what="softmax([1, 2, 3, 0.5])")
 
 
@@ -67,9 +67,8 @@ def test_softmax_nested_list_batch(submission, reference):
     ids=["large_positive", "large_negative"],
 )
 def test_softmax_extreme_logits(submission, reference, x):
-    out = np.asarray(submission.softmax(x), dtype=float)
-    assert np.all(np.isfinite(out)), f"softmax({x}) is not finite: {out} (subtract the max first)"
-    assert_close(out, reference.softmax(x), what=f"softmax({x})")
+    x = np.array(x)
+    assert_close(submission.softmax(x), reference.softmax(x), what=f"softmax({x.tolist()})")
 
 
 # --- jacobian ----------------------------------------------------------------
@@ -78,7 +77,7 @@ def test_softmax_extreme_logits(submission, reference, x):
 @pytest.mark.problem("jacobian")
 @pytest.mark.points(1)
 def test_jacobian_iterative_seed_example(submission, reference):
-    s = reference.softmax([5.0, 7.0, 8.0]).tolist()
+    s = reference.softmax(np.array([5.0, 7.0, 8.0]))
     assert_close(
         submission.softmax_grad_iterative(s),
         SEED_JACOBIAN,
@@ -91,7 +90,7 @@ def test_jacobian_iterative_seed_example(submission, reference):
 @pytest.mark.problem("jacobian")
 @pytest.mark.points(1)
 def test_jacobian_vectorized_seed_example(submission, reference):
-    s = reference.softmax([5.0, 7.0, 8.0]).tolist()
+    s = reference.softmax(np.array([5.0, 7.0, 8.0]))
     assert_close(
         submission.softmax_grad_vectorized(s),
         SEED_JACOBIAN,
@@ -149,10 +148,10 @@ def test_logsumexp_random_batch(submission, reference, rng):
 @pytest.mark.problem("shift")
 @pytest.mark.points(1)
 def test_logsumexp_extreme_logits(submission, reference):
-    x = [[1000.0, 1001.0, 1002.0], [-1000.0, -1000.0, -1000.0]]
-    out = np.asarray(submission.logsumexp(x), dtype=float)
-    assert np.all(np.isfinite(out)), f"logsumexp({x}) is not finite: {out}"
-    assert_close(out, reference.logsumexp(x), what=f"logsumexp({x})")
+    x = np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -1000.0, -1000.0]])
+    assert_close(
+        submission.logsumexp(x), reference.logsumexp(x), what=f"logsumexp({x.tolist()})"
+    )
 
 
 @pytest.mark.problem("shift")
@@ -169,10 +168,10 @@ def test_log_softmax_random_batch(submission, reference, rng):
 @pytest.mark.problem("shift")
 @pytest.mark.points(1)
 def test_log_softmax_extreme_logits(submission, reference):
-    x = [[1000.0, 1001.0, 1002.0], [0.0, -1000.0, 5.0]]
-    out = np.asarray(submission.log_softmax(x), dtype=float)
-    assert np.all(np.isfinite(out)), f"log_softmax({x}) is not finite: {out}"
-    assert_close(out, reference.log_softmax(x), what=f"log_softmax({x})")
+    x = np.array([[1000.0, 1001.0, 1002.0], [0.0, -1000.0, 5.0]])
+    assert_close(
+        submission.log_softmax(x), reference.log_softmax(x), what=f"log_softmax({x.tolist()})"
+    )
 
 
 # --- sigmoid_link ------------------------------------------------------------
@@ -201,10 +200,8 @@ def test_sigmoid_scalar_input(submission, reference, rng):
 @pytest.mark.problem("sigmoid_link")
 @pytest.mark.points(1)
 def test_sigmoid_extreme_values(submission, reference):
-    z = [-1000.0, -50.0, 0.0, 50.0, 1000.0]
-    out = np.asarray(submission.sigmoid(z), dtype=float)
-    assert np.all(np.isfinite(out)), f"sigmoid({z}) is not finite: {out}"
-    assert_close(out, reference.sigmoid(z), what=f"sigmoid({z})")
+    z = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
+    assert_close(submission.sigmoid(z), reference.sigmoid(z), what=f"sigmoid({z.tolist()})")
 
 
 @pytest.mark.problem("sigmoid_link")
@@ -223,16 +220,12 @@ def test_two_class_softmax_as_sigmoid_random(submission, reference, rng):
 @pytest.mark.problem("sigmoid_link")
 @pytest.mark.points(1)
 def test_two_class_softmax_as_sigmoid_extreme_logits(submission, reference):
-    z0 = [1000.0, -1000.0, 1000.0, 0.0]
-    z1 = [-1000.0, 1000.0, 1000.0, 30.0]
-    out = np.asarray(submission.two_class_softmax_as_sigmoid(z0, z1), dtype=float)
-    assert np.all(np.isfinite(out)), (
-        f"two_class_softmax_as_sigmoid({z0}, {z1}) is not finite: {out}"
-    )
+    z0 = np.array([1000.0, -1000.0, 1000.0, 0.0])
+    z1 = np.array([-1000.0, 1000.0, 1000.0, 30.0])
     assert_close(
-        out,
+        submission.two_class_softmax_as_sigmoid(z0, z1),
         reference.two_class_softmax_as_sigmoid(z0, z1),
-        what=f"two_class_softmax_as_sigmoid({z0}, {z1})",
+        what=f"two_class_softmax_as_sigmoid({z0.tolist()}, {z1.tolist()})",
     )
 
 
@@ -242,12 +235,12 @@ def test_two_class_softmax_as_sigmoid_extreme_logits(submission, reference):
 @pytest.mark.problem("ce_grad")
 @pytest.mark.points(1)
 def test_cross_entropy_grad_small_example(submission, reference):
-    z = [2.0, -1.0, 0.5]
-    y = [0.0, 0.0, 1.0]
+    z = np.array([2.0, -1.0, 0.5])
+    y = np.array([0.0, 0.0, 1.0])
     assert_close(
         submission.cross_entropy_grad(z, y),
         reference.cross_entropy_grad(z, y),
-        what=f"cross_entropy_grad({z}, {y})",
+        what=f"cross_entropy_grad({z.tolist()}, {y.tolist()})",
     )
 
 
@@ -294,7 +287,7 @@ def test_entropy_random(submission, reference, rng):
 def test_entropy_with_zero_probabilities(submission, reference, rng):
     p = rng.dirichlet(np.ones(6))
     p[rng.choice(6, size=2, replace=False)] = 0.0
-    p = (p / p.sum()).tolist()
+    p = p / p.sum()
     assert_close(
         submission.entropy(p),
         reference.entropy(p),
@@ -331,8 +324,7 @@ def test_kl_divergence_random(submission, reference, rng):
 def test_kl_divergence_with_zero_probabilities(submission, reference, rng):
     p, q = rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6))
     p[rng.choice(6, size=2, replace=False)] = 0.0
-    p = (p / p.sum()).tolist()
-    q = q.tolist()
+    p = p / p.sum()
     assert_close(
         submission.kl_divergence(p, q),
         reference.kl_divergence(p, q),
