@@ -126,8 +126,9 @@ def _shape_text(shape: tuple) -> str:
 
 def _not_finite(got: np.ndarray) -> str:
     bad = int((~np.isfinite(got)).sum())
+    what = "the result is" if got.size == 1 else f"{bad} of {got.size} entries are"
     return (
-        f"{bad} of {got.size} entries are inf or NaN where every expected value is finite: "
+        f"{what} inf or NaN where every expected value is finite: "
         "an exp that overflowed (subtract the maximum before exp) or a log of 0 "
         "(0 · log 0 counts as 0)"
     )
