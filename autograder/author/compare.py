@@ -83,7 +83,7 @@ def assert_close(
     if close.all():
         return
     counts = f"{int((~close).sum())} of {want.size} entries differ"
-    if mistake and " entries " in mistake:
+    if mistake and (" entries " in mistake or want.size == 1):
         summary = mistake
     else:
         summary = f"{mistake} ({counts})" if mistake else f"{counts} ({describe(actual)})"

@@ -85,7 +85,7 @@ def diagnose(
     found = _scaled(got, want, tol, _factors(want, sizes or {}))
     if found:
         return found
-    for check in (_constant, _row_constant, _wrong_axis, _diagonal, _rows):
+    for check in (_complement, _constant, _row_constant, _wrong_axis, _diagonal, _rows):
         found = check(got, want, tol)
         if found:
             return found
@@ -180,6 +180,15 @@ def _scaled(
         if tol.close(got, factor * want):
             hint = {"twice": " (a factor 2 too many, e.g. from the derivative of a square)"}
             return f"your result is {name} the right one{hint.get(name, '')}"
+    return None
+
+
+def _complement(got: np.ndarray, want: np.ndarray, tol: Tolerance) -> str | None:
+    if np.all((want >= 0) & (want <= 1)) and tol.close(got, 1.0 - want):
+        return (
+            "your probabilities are those of the other class (1 - p): check which class is "
+            "the positive one"
+        )
     return None
 
 

@@ -41,21 +41,27 @@ class KnownMistake:
     target: str  # reference attribute path: "softmax" or "NetClassifier.cost_grad"
     message: str
     func: Callable[..., Any]
+    shows_in: tuple[str, ...] = ()  # other student functions whose tests can show it
 
     def concerns(self, called: Sequence[str]) -> bool:
         """Whether a test that called these student functions can show this mistake."""
-        return self.target in called or self.target.split(".")[0] in called
+        names = (self.target, self.target.split(".")[0], *self.shows_in)
+        return any(name in called for name in names)
 
 
-def known_mistake(target: str | tuple[str, ...], message: str) -> Callable[[Callable], Callable]:
+def known_mistake(
+    target: str | tuple[str, ...], message: str, *, shows_in: tuple[str, ...] = ()
+) -> Callable[[Callable], Callable]:
     """Mark a function as a known wrong version of the reference's ``target``.
 
     A tuple of targets stands for the same slip in several functions (each is tried alone).
+    ``shows_in`` names student functions other than the target whose tests compare with
+    the target (``class_to_bits`` checks the layer of ``binary_code_weights``).
     """
     targets = (target,) if isinstance(target, str) else tuple(target)
 
     def mark(func: Callable) -> Callable:
-        setattr(func, _MARK, (targets, message))
+        setattr(func, _MARK, (targets, message, tuple(shows_in)))
         return func
 
     return mark
@@ -81,7 +87,8 @@ def _collect(path: Path, module_name: str) -> list[KnownMistake]:
     for name, func in vars(module).items():
         marked = getattr(func, _MARK, None)
         if inspect.isfunction(func) and marked is not None:
-            found += [KnownMistake(name, target, marked[1], func) for target in marked[0]]
+            targets, message, shows_in = marked
+            found += [KnownMistake(name, t, message, func, shows_in) for t in targets]
     return found
 
 

@@ -126,7 +126,8 @@ def log_base_two(p, q=None):
 )
 def kl_swapped(p, q):
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
-    return float(np.sum(q * (np.log(q) - np.log(p))))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.sum(q * (np.log(q) - np.log(p))))
 
 
 @known_mistake(
@@ -135,4 +136,5 @@ def kl_swapped(p, q):
 )
 def cross_entropy_swapped(p, q):
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
-    return float(-np.sum(q * np.log(p)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(-np.sum(q * np.log(p)))

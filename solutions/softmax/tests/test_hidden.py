@@ -149,9 +149,7 @@ def test_logsumexp_random_batch(submission, reference, rng):
 @pytest.mark.points(1)
 def test_logsumexp_extreme_logits(submission, reference):
     x = np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -1000.0, -1000.0]])
-    assert_close(
-        submission.logsumexp(x), reference.logsumexp(x), what=f"logsumexp({x.tolist()})"
-    )
+    assert_close(submission.logsumexp(x), reference.logsumexp(x), what=f"logsumexp({x.tolist()})")
 
 
 @pytest.mark.problem("shift")

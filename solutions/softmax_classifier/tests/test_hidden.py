@@ -14,12 +14,12 @@ one-hot and to noisy class distributions; the expected bits come from the refere
 import numpy as np
 import pytest
 
-from autograder.author.compare import assert_close
+from autograder.author.compare import Mismatch, assert_close
 
-FIXED_W = [[0.2, -0.5, 1.0], [0.7, 0.1, -0.3]]  # D = 2, C = 3
-FIXED_B = [0.1, 0.0, -0.2]
-FIXED_X = [[1.0, 2.0], [-1.0, 0.5], [0.3, -1.2], [2.0, 0.0]]
-FIXED_Y = [2, 0, 1, 1]
+FIXED_W = np.array([[0.2, -0.5, 1.0], [0.7, 0.1, -0.3]])  # D = 2, C = 3
+FIXED_B = np.array([0.1, 0.0, -0.2])
+FIXED_X = np.array([[1.0, 2.0], [-1.0, 0.5], [0.3, -1.2], [2.0, 0.0]])
+FIXED_Y = np.array([2, 0, 1, 1])
 
 
 def _random_problem(rng):
@@ -65,9 +65,11 @@ def _noisy_distributions(rng, c):
 @pytest.mark.problem("one_hot")
 @pytest.mark.points(1)
 def test_one_hot_fixed(submission, reference):
-    labels = [2, 0, 3, 2, 1]
+    labels = np.array([2, 0, 3, 2, 1])
     assert_close(
-        submission.one_hot(labels, 4), reference.one_hot(labels, 4), what=f"one_hot({labels}, 4)"
+        submission.one_hot(labels, 4),
+        reference.one_hot(labels, 4),
+        what=f"one_hot({labels.tolist()}, 4)",
     )
 
 
@@ -178,6 +180,13 @@ def test_sgd_step_uses_the_gradients(submission, rng):
     W, b, X, y = _random_problem(rng)
     lr = float(rng.uniform(0.05, 1.0))
     dW, db = _pair(submission.softmax_grad(W, b, X, y), "softmax_grad")
+    step = [np.asarray(g, dtype=float) for g in (dW, db)]
+    if not all(np.all(np.isfinite(g)) for g in step) or all(np.all(g == 0) for g in step):
+        raise Mismatch(
+            "softmax_grad returned zero or non-finite gradients",
+            "your softmax_grad returns zeros (or inf/NaN), so a step along it proves nothing: "
+            "this test pays once softmax_grad returns a real gradient",
+        )
     W_new, b_new = _pair(submission.sgd_step(W, b, X, y, lr), "sgd_step")
     what = f"sgd_step(W, b, X, y, lr={lr:.3f}) compared with a step along your softmax_grad"
     assert_close(W_new, W - lr * np.asarray(dW, dtype=float), what=f"W_new of {what}")
@@ -245,8 +254,10 @@ def _check_compare(out, expected, what):
 @pytest.mark.points(1)
 def test_compare_losses_experiment(submission, reference):
     # The scores of the experiment in the problem text (class 0 is always the right one).
-    scores = [[10.0, -2.0, 3.0], [10.0, 9.0, 9.0], [10.0, -100.0, -100.0], [3.0, 10.0, -2.0]]
-    y = [0, 0, 0, 0]
+    scores = np.array(
+        [[10.0, -2.0, 3.0], [10.0, 9.0, 9.0], [10.0, -100.0, -100.0], [3.0, 10.0, -2.0]]
+    )
+    y = np.array([0, 0, 0, 0])
     _check_compare(
         submission.compare_losses(scores, y),
         reference.compare_losses(scores, y),
@@ -319,6 +330,15 @@ def test_binary_code_noisy(submission, reference, rng):
     if wrong:
         i = wrong[0]
         p = ", ".join(f"{v:.3f}" for v in inputs[i])
+        one_hot = _apply_binary_layer(submission, np.eye(10))
+        if np.array_equal(one_hot, reference.class_to_bits(np.arange(10))):
+            raise Mismatch(
+                f"{len(wrong)} of {len(classes)} noisy inputs give the wrong bits; e.g. class "
+                f"{classes[i]} with p = [{p}] gives {bits[i].tolist()}",
+                f"right for one-hot inputs, wrong for {len(wrong)} of {len(classes)} noisy ones "
+                "(most probability on one class, the rest spread over the others): a bit must "
+                "not turn on from the small probabilities of other classes; look at the thresholds",
+            )
         raise AssertionError(
             f"{len(wrong)} of {len(classes)} noisy inputs give the wrong bits; "
             f"e.g. class {classes[i]} with "
