@@ -75,6 +75,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     from autograder.grade.batch import grade_batch, student_folders
     from autograder.gradebook.store import Gradebook
     from autograder.runner.one_submission import GradingContext
+    from autograder.runner.reference_check import require_sound_reference
 
     spec = course.spec(args.assignment)
     submissions = Path(args.submissions) if args.submissions else course.submissions / spec.name
@@ -85,6 +86,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
             f"no student folders in {submissions}; expected {submissions}/<student_id>/"
         )
     ctx = GradingContext(load_suite(spec, "hidden"), course.secret())
+    require_sound_reference(ctx)
     jobs = args.jobs or os.cpu_count() or 1
     book = Gradebook.open(reports, args.db)
     with _progress() as progress:
