@@ -43,7 +43,6 @@ def _feedback_text(name: str, student: str, reports) -> str:
     return "\n".join(str(part) for block in doc.blocks for part in block[1:])
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("name", "student", "expected"), list(_examples()))
 def test_feedback_before_the_due_date_names_the_mistake(graded, name, student, expected):
     examples = graded(name)
@@ -59,7 +58,6 @@ def test_feedback_before_the_due_date_names_the_mistake(graded, name, student, e
     assert phrase in text, text
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_check_in_the_released_folder_agrees_with_the_grader(name, tmp_path, monkeypatch):
     """Same file, same public tests: `check` (relative paths, released spec) and the
