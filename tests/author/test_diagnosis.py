@@ -109,10 +109,7 @@ def test_wrong_values_in_the_wrong_shape_get_no_diagnosis():
 
 
 def test_scalars_get_only_factor_and_sign_diagnoses():
-    assert (
-        diagnose(3.0, 1.5)
-        == "your result is twice the right one (a factor 2 too many, e.g. from the derivative of a square)"
-    )
+    assert diagnose(3.0, 1.5).startswith("your result is twice the right one")
     assert "wrong sign" in diagnose(-1.5, 1.5)
     assert diagnose(1.6, 1.5) is None  # any two numbers differ by a constant: no diagnosis
     assert "batch size (12) times" in diagnose(18.0, 1.5, sizes={"the batch size": 12})

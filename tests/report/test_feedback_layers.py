@@ -91,7 +91,8 @@ def test_without_a_due_date_the_diagnosis_shows_and_details_never(toy_course):
 
 def test_a_failure_without_diagnosis_says_only_what_it_may(toy_course):
     spec = dataclasses.replace(toy_course.spec("toy"), due=DUE)
-    text = _text(student_feedback(spec, _grade(), _tests(diagnosis=None), now=DUE - timedelta(days=1)))
+    early = DUE - timedelta(days=1)
+    text = _text(student_feedback(spec, _grade(), _tests(diagnosis=None), now=early))
     assert "Diagnosis:" not in text and "0.1830447" not in text
 
 

@@ -52,6 +52,12 @@ def test_training_history(submission, record):
     assert len(history["train_loss"]) == 4
 """
 
+REFERENCE_FIT = """
+
+def fit(epochs):
+    return {"train_loss": [1.0 / (e + 1) for e in range(epochs)]}
+"""
+
 GOOD = """
 import numpy as np
 def double(x):
@@ -87,7 +93,7 @@ def course(tmp_path_factory) -> Course:
         'due = "2026-12-15T23:59:00+00:00"',
     ).replace("[limits]", "[late]\npenalty_per_day = 0.1\n\n[limits]")
     write(folder / "assignment.toml", spec)
-    write(folder / "toy.py", TOY_REFERENCE)
+    write(folder / "toy.py", TOY_REFERENCE + REFERENCE_FIT)
     write(folder / "problem.md", "# Toy\n")
     write(folder / "tests" / "test_hidden.py", TOY_HIDDEN)
     write(folder / "tests" / "test_extra.py", EXTRA_HIDDEN)
