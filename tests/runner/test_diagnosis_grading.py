@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import write
+from toy_course import write
 
 from autograder.author.collector import load_suite
 from autograder.course.spec import SpecError
