@@ -255,6 +255,8 @@ def test_cost_is_a_number(submission, rng):
             f"cost_grad's cost is a {type(cost).__name__} of shape {np.shape(cost)}; "
             "return a plain number: float(...)",
         )
+    # a constant is a number too, but earns nothing: the cost must depend on the weights
+    _cost_depends_on(submission, X, y, params, "W2", 0.0, rng)
 
 
 @pytest.mark.problem("cost")
