@@ -28,6 +28,7 @@ from autograder.release.notebook import (
     student_notebook,
 )
 from autograder.runner.one_submission import GradingContext, grade_submission
+from autograder.runner.reference_check import inert_mistakes
 
 BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*### END SOLUTION\s*$")
@@ -83,6 +84,7 @@ def release(spec: AssignmentSpec, out: Path) -> ReleaseReport:
     template_result = _grade_source(template_source, spec, hidden)
     public_result = _grade_source(reference_source, spec, public)
     problems = _problems(reference_result, template_result, public_result)
+    problems += inert_mistakes(hidden)
     instructor_notebook = source_notebook(spec, hidden.suite.problems)
     notebook = student_notebook(instructor_notebook)
     notebook_source = notebook_text(notebook)

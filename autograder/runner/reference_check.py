@@ -3,6 +3,7 @@
 A hidden test that fails against the reference would charge every student for the
 instructor's bug, so ``grade`` refuses to start and names the test. ``release`` checks
 the same before students ever see the assignment; this catches what changed since.
+``inert_mistakes`` finds known mistakes that no hidden test tells from the reference.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from autograder.author.mistakes import with_mistake
+from autograder.author.recording import Recorder
 from autograder.errors import UserError
-from autograder.runner.one_submission import GradingContext, grade_submission
+from autograder.runner.one_submission import GradingContext, grade_submission, rng_for
+from autograder.runner.verdict import run_case
 
 CHECK_ID = "reference-check"
 
@@ -48,3 +52,28 @@ def require_sound_reference(ctx: GradingContext) -> None:
             f"hidden test(s), so no one was graded:\n{listed}\n"
             f"Fix the reference or the tests (`autograder release {spec.name}` checks both)."
         )
+
+
+def inert_mistakes(ctx: GradingContext) -> list[str]:
+    """Known mistakes under which the reference, handed in as a student's answer, still
+    passes every hidden test: no student could ever be told of them, so the catalogue
+    (or the tests) is wrong. The reference is trusted code, so it runs in this process."""
+    reference = ctx.suite.reference
+    if reference is None:
+        return []
+    found = []
+    for mistake in ctx.suite.mistakes:
+        variant = with_mistake(reference, mistake)
+        if all(_passes(case, reference, variant, ctx) for case in ctx.suite.tests):
+            found.append(
+                f"  - known mistake {mistake.name} ({mistake.target}) is told apart from the "
+                "reference by no hidden test: change it or add a test that catches it"
+            )
+    return found
+
+
+def _passes(case, answer, variant, ctx: GradingContext) -> bool:
+    if "reference" not in case.fixtures:
+        return True
+    rng = rng_for(ctx.secret, CHECK_ID, case.name)
+    return run_case(case, answer, variant, rng, Recorder()).outcome == "passed"

@@ -71,8 +71,11 @@ class SubmissionProxy(RemoteRef):
 
 
 def fetch(ref: RemoteRef) -> Any:
-    """Read a plain attribute of the student's code, e.g. ``fetch(model.history)``."""
-    return ref._fetch()
+    """Read a plain attribute of the student's code, e.g. ``fetch(model.history)``.
+
+    A value that is not remote (a test run against the reference itself) is returned as is.
+    """
+    return ref._fetch() if isinstance(ref, RemoteRef) else ref
 
 
 def _wrap(value: Any, session: Session, log: CallLog) -> Any:

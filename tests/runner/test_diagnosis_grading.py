@@ -12,7 +12,11 @@ from autograder.runner.one_submission import (
     _without_instructor_paths,
     grade_submission,
 )
-from autograder.runner.reference_check import BrokenReference, require_sound_reference
+from autograder.runner.reference_check import (
+    BrokenReference,
+    inert_mistakes,
+    require_sound_reference,
+)
 
 MISTAKES = """
 import numpy as np
@@ -145,3 +149,14 @@ def test_relative_roots_never_garble_messages(root, tmp_path, monkeypatch):
     absolute = str((tmp_path / root).resolve())
     assert _without_instructor_paths(message, Path(root)) == message
     assert _without_instructor_paths(f"{absolute}/ref.py", Path(root)) == "<solutions>/ref.py"
+
+
+def test_a_mistake_no_test_can_tell_from_the_reference_is_reported(toy_course):
+    inert = MISTAKES + (
+        '\n\n@known_mistake("double", "Same as the reference.")\n'
+        "def same_as_reference(x):\n    return 2 * np.asarray(x, dtype=float)\n"
+    )
+    write(toy_course.solutions / "toy" / "tests" / "mistakes.py", inert)
+    ctx = GradingContext(load_suite(toy_course.spec("toy")), "secret")
+    found = inert_mistakes(ctx)
+    assert len(found) == 1 and "same_as_reference" in found[0]
