@@ -60,12 +60,30 @@ def assert_close(
     atol: float | None = None,
     what: str = "the result",
     sizes: Mapping[str, int] | None = None,
+    inputs: str = "",
 ) -> None:
     """Fail unless ``actual`` has ``expected``'s shape and values within tolerance.
 
     ``sizes`` names input sizes (``{"the batch size": n}``) so that a result scaled by
-    one of them is diagnosed as such.
+    one of them is diagnosed as such. ``inputs`` says what kind of input this is, in words
+    that give no value away ("large logits", "a batch"); the diagnosis starts with it.
     """
+    try:
+        _compare(actual, expected, rtol, atol, what, sizes)
+    except Mismatch as failed:
+        if inputs and failed.diagnosis:
+            failed.diagnosis = f"for {inputs}: {failed.diagnosis}"
+        raise
+
+
+def _compare(
+    actual: Any,
+    expected: Any,
+    rtol: float | None,
+    atol: float | None,
+    what: str,
+    sizes: Mapping[str, int] | None,
+) -> None:
     rtol = DEFAULT_RTOL if rtol is None else rtol
     atol = DEFAULT_ATOL if atol is None else atol
     want = np.asarray(expected, dtype=float)

@@ -140,3 +140,10 @@ def test_assert_close_keeps_details_in_the_message():
         assert_close([0.25, 0.5], [0.5, 1.0], what="f(x)")
     assert "expected 1" in str(caught.value)
     assert "half" in caught.value.diagnosis
+
+
+def test_the_kind_of_input_leads_the_diagnosis():
+    with pytest.raises(Mismatch) as caught:
+        assert_close([np.inf, 0.0], [0.5, 0.5], inputs="logits near ±1000")
+    assert caught.value.diagnosis.startswith("for logits near ±1000: ")
+    assert "inf or NaN" in caught.value.diagnosis
