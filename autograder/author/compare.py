@@ -31,6 +31,30 @@ class Mismatch(AssertionError):
         self.diagnosis = diagnosis
 
 
+def number(value: Any) -> Any:
+    """A 1-element array or list as the number it holds; anything else unchanged.
+
+    Value tests of a function that returns a number wrap its answer in this, so that a
+    format slip (``np.array([0.7])`` for ``0.7``) costs only the test of the format
+    (:func:`assert_number`), not every test of the value.
+    """
+    if isinstance(value, (list, tuple, np.ndarray)):
+        try:
+            array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            return value
+        if array.size == 1:
+            return float(array.reshape(-1)[0])
+    return value
+
+
+def assert_number(value: Any, *, what: str = "the result") -> None:
+    """Fail unless ``value`` is a plain number (a Python or NumPy int or float)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        sentence = f"{what} should be a plain number, got {describe(value)}: return float(...)"
+        raise Mismatch(sentence, sentence)
+
+
 def as_numeric_array(value: Any, *, what: str = "the result") -> np.ndarray:
     """Convert a student's value to a float array, or fail saying what it was instead."""
     if value is None:

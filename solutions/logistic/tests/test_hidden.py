@@ -13,7 +13,7 @@ update rule, and a wrong gradient is already paid for in the `gradient` problem.
 import numpy as np
 import pytest
 
-from autograder.author.compare import Mismatch, assert_close
+from autograder.author.compare import Mismatch, assert_close, assert_number, number
 
 FIXED_X = np.array(
     [
@@ -99,7 +99,7 @@ def test_sigmoid_large_inputs(submission, reference, rng):
 @pytest.mark.points(1)
 def test_loss_fixed(submission, reference):
     assert_close(
-        submission.logistic_loss(FIXED_W, FIXED_X, FIXED_T),
+        number(submission.logistic_loss(FIXED_W, FIXED_X, FIXED_T)),
         reference.logistic_loss(FIXED_W, FIXED_X, FIXED_T),
         what="logistic_loss(w, X, t) on the fixed 5-example batch",
     )
@@ -110,7 +110,7 @@ def test_loss_fixed(submission, reference):
 def test_loss_random(submission, reference, rng):
     w, X, t = _random_problem(rng)
     assert_close(
-        submission.logistic_loss(w, X, t),
+        number(submission.logistic_loss(w, X, t)),
         reference.logistic_loss(w, X, t),
         what=f"logistic_loss(w, X, t) for a random batch of {X.shape[0]} examples (the MEAN loss)",
     )
@@ -136,6 +136,22 @@ def test_loss_large_margins(submission, rng):
         f"logistic_loss is {loss} when every prediction is confidently wrong (|z| >= 50); "
         "it should be at least -log(1e-12) = 27.6"
     )
+
+
+@pytest.mark.problem("loss")
+@pytest.mark.points(1)
+def test_loss_is_a_plain_number(submission, rng):
+    """The format, on its own: value tests accept a 1-element array, this one does not."""
+    w, X, t = _random_problem(rng)
+    loss = submission.logistic_loss(w, X, t)
+    assert_number(loss, what="logistic_loss(w, X, t)")
+    other = submission.logistic_loss(w + rng.standard_normal(np.shape(w)), X, t)
+    if np.isclose(float(loss), float(np.asarray(other, dtype=float).reshape(-1)[0]), rtol=1e-12):
+        raise Mismatch(
+            "logistic_loss gives the same number for two different w",
+            "logistic_loss returns the same number for two different w: a constant is a "
+            "number, but not a loss",
+        )
 
 
 def _finite_loss(loss, how):

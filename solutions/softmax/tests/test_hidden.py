@@ -10,7 +10,7 @@ purpose, so only the tests named `..._extreme_...` probe overflow.
 import numpy as np
 import pytest
 
-from autograder.author.compare import assert_close
+from autograder.author.compare import Mismatch, assert_close, assert_number, number
 
 # Jacobian of softmax([5, 7, 8]) as printed (8 decimals) in the source material.
 SEED_JACOBIAN = [
@@ -136,7 +136,9 @@ def test_jacobian_vectorized_random(submission, reference, rng):
 def test_logsumexp_random_vector(submission, reference, rng):
     x = 3.0 * rng.standard_normal(int(rng.integers(2, 11)))
     assert_close(
-        submission.logsumexp(x), reference.logsumexp(x), what="logsumexp(x) for a random vector x"
+        number(submission.logsumexp(x)),
+        reference.logsumexp(x),
+        what="logsumexp(x) for a random vector x",
     )
 
 
@@ -297,7 +299,9 @@ def test_cross_entropy_grad_random_batch(submission, reference, rng):
 def test_entropy_random(submission, reference, rng):
     p = rng.dirichlet(np.ones(int(rng.integers(2, 11))))
     assert_close(
-        submission.entropy(p), reference.entropy(p), what="entropy(p) for a random distribution p"
+        number(submission.entropy(p)),
+        reference.entropy(p),
+        what="entropy(p) for a random distribution p",
     )
 
 
@@ -308,7 +312,7 @@ def test_entropy_with_zero_probabilities(submission, reference, rng):
     p[rng.choice(6, size=2, replace=False)] = 0.0
     p = p / p.sum()
     assert_close(
-        submission.entropy(p),
+        number(submission.entropy(p)),
         reference.entropy(p),
         what="entropy(p) where p has zeros (0 * log 0 = 0)",
     )
@@ -320,7 +324,7 @@ def test_cross_entropy_random(submission, reference, rng):
     n = int(rng.integers(2, 11))
     p, q = rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(n))
     assert_close(
-        submission.cross_entropy(p, q),
+        number(submission.cross_entropy(p, q)),
         reference.cross_entropy(p, q),
         what="cross_entropy(p, q) for random distributions",
     )
@@ -332,7 +336,7 @@ def test_kl_divergence_random(submission, reference, rng):
     n = int(rng.integers(2, 11))
     p, q = rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(n))
     assert_close(
-        submission.kl_divergence(p, q),
+        number(submission.kl_divergence(p, q)),
         reference.kl_divergence(p, q),
         what="kl_divergence(p, q) for random distributions",
     )
@@ -345,7 +349,25 @@ def test_kl_divergence_with_zero_probabilities(submission, reference, rng):
     p[rng.choice(6, size=2, replace=False)] = 0.0
     p = p / p.sum()
     assert_close(
-        submission.kl_divergence(p, q),
+        number(submission.kl_divergence(p, q)),
         reference.kl_divergence(p, q),
         what="kl_divergence(p, q) where p has zeros",
     )
+
+
+@pytest.mark.problem("kl")
+@pytest.mark.points(1)
+def test_entropies_are_plain_numbers(submission, rng):
+    """The format, on its own: value tests accept a 1-element array, this one does not."""
+    p, q = rng.dirichlet(np.ones(5)), rng.dirichlet(np.ones(5))
+    values = {}
+    for name, args in (("entropy", (p,)), ("cross_entropy", (p, q)), ("kl_divergence", (p, q))):
+        values[name] = getattr(submission, name)(*args)
+        assert_number(values[name], what=f"{name}(...)")
+    other = submission.entropy(rng.dirichlet(np.ones(5)))
+    if np.isclose(float(values["entropy"]), float(other), rtol=1e-12, atol=0):
+        raise Mismatch(
+            "entropy gives the same number for two different distributions",
+            "entropy returns the same number for two different distributions: a constant "
+            "is a number, but not an entropy",
+        )

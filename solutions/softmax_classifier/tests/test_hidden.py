@@ -14,7 +14,7 @@ one-hot and to noisy class distributions; the expected bits come from the refere
 import numpy as np
 import pytest
 
-from autograder.author.compare import Mismatch, assert_close
+from autograder.author.compare import Mismatch, assert_close, assert_number, number
 
 FIXED_W = np.array([[0.2, -0.5, 1.0], [0.7, 0.1, -0.3]])  # D = 2, C = 3
 FIXED_B = np.array([0.1, 0.0, -0.2])
@@ -93,7 +93,7 @@ def test_one_hot_random(submission, reference, rng):
 def test_softmax_loss_fixed(submission, reference):
     args = (FIXED_W, FIXED_B, FIXED_X, FIXED_Y)
     assert_close(
-        submission.softmax_loss(*args),
+        number(submission.softmax_loss(*args)),
         reference.softmax_loss(*args),
         what="softmax_loss on the fixed minibatch",
     )
@@ -104,10 +104,27 @@ def test_softmax_loss_fixed(submission, reference):
 def test_softmax_loss_random(submission, reference, rng):
     args = _random_problem(rng)
     assert_close(
-        submission.softmax_loss(*args),
+        number(submission.softmax_loss(*args)),
         reference.softmax_loss(*args),
         what=f"softmax_loss for a random minibatch of {args[2].shape[0]} examples (the MEAN loss)",
     )
+
+
+@pytest.mark.problem("softmax_loss")
+@pytest.mark.points(1)
+def test_softmax_loss_is_a_plain_number(submission, rng):
+    """The format, on its own: value tests accept a 1-element array, this one does not."""
+    W, b, X, y = _random_problem(rng)
+    loss = submission.softmax_loss(W, b, X, y)
+    assert_number(loss, what="softmax_loss(W, b, X, y)")
+    moved = W + rng.standard_normal(np.shape(W))
+    other = np.asarray(submission.softmax_loss(moved, b, X, y), dtype=float).reshape(-1)
+    if other.size == 1 and np.isclose(float(loss), float(other[0]), rtol=1e-12):
+        raise Mismatch(
+            "softmax_loss gives the same number for two different W",
+            "softmax_loss returns the same number for two different W: a constant is a "
+            "number, but not a loss",
+        )
 
 
 @pytest.mark.problem("softmax_loss")
@@ -201,7 +218,7 @@ def test_sgd_step_uses_the_gradients(submission, rng):
 def test_hinge_loss_fixed(submission, reference):
     args = (FIXED_W, FIXED_B, FIXED_X, FIXED_Y)
     assert_close(
-        submission.hinge_loss(*args),
+        number(submission.hinge_loss(*args)),
         reference.hinge_loss(*args),
         what="hinge_loss on the fixed minibatch",
     )
@@ -212,7 +229,7 @@ def test_hinge_loss_fixed(submission, reference):
 def test_hinge_loss_random(submission, reference, rng):
     args = _random_problem(rng)
     assert_close(
-        submission.hinge_loss(*args),
+        number(submission.hinge_loss(*args)),
         reference.hinge_loss(*args),
         what="hinge_loss for a random minibatch (the MEAN)",
     )
