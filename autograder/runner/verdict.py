@@ -71,7 +71,10 @@ def _fault_diagnosis(fault: SubmissionFault) -> str:
 
 
 def _from_reference(exc: BaseException) -> bool:
-    """Whether the error is the reference's: a name it lacks, or raised in its code."""
+    """Whether the error is ours: a name the reference lacks, an error raised in its code,
+    or a test that cannot run at all (a name or import it gets wrong: no answer causes that)."""
+    if isinstance(exc, (NameError, ImportError, SyntaxError)):
+        return True
     if isinstance(exc, AttributeError):
         owner = getattr(exc, "obj", None)
         if isinstance(owner, types.ModuleType) and owner.__name__.startswith(REFERENCE_PREFIX):

@@ -160,3 +160,12 @@ def test_a_mistake_no_test_can_tell_from_the_reference_is_reported(toy_course):
     ctx = GradingContext(load_suite(toy_course.spec("toy")), "secret")
     found = inert_mistakes(ctx)
     assert len(found) == 1 and "same_as_reference" in found[0]
+
+
+def test_a_hidden_test_with_a_bug_of_its_own_is_a_grader_error(toy_course, grade):
+    hidden = toy_course.solutions / "toy" / "tests" / "test_hidden.py"
+    hidden.write_text(hidden.read_text().replace("reference.norm(x))", "referense.norm(x))"))
+    correct = "import numpy as np\ndef double(x):\n    return 2 * np.asarray(x)\n" + GOOD_NORM
+    result = grade(correct)
+    assert _by_name(result)["test_norm"].outcome == "grader-error"
+    assert result.status == "grader-error"
