@@ -183,8 +183,13 @@ def _grader_error_message(tests: list[TestResult], message: str) -> str:
 
 
 def _all_failed(suite: TestSuite, message: str) -> list[TestResult]:
+    """Every test failed for one reason of the student's own (no file, a load that ran out
+    of time): that reason, first line, is also each test's diagnosis."""
+    first = message.strip().splitlines()[0] if message.strip() else ""
     return [
-        TestResult(t.name, t.problem, 0.0, t.points, "failed", message, t.visibility)
+        TestResult(
+            t.name, t.problem, 0.0, t.points, "failed", message, t.visibility, diagnosis=first
+        )
         for t in suite.tests
     ]
 

@@ -1,8 +1,8 @@
 """Every example mistake is named in its feedback before the due date; check equals grade.
 
 ``examples.toml`` gives each example with failing tests a ``diagnosis``: words that its
-feedback, as a student reads it before the due date, must contain. A correct example
-gets no diagnosis at all. The public tests give the same outcome and message whether a
+feedback, as a student reads it before the due date, must contain; and every test it
+fails has a diagnosis of its own. A correct example gets no diagnosis at all. The public tests give the same outcome and message whether a
 student runs ``autograder check`` inside the released folder or the grader runs them.
 """
 
@@ -53,6 +53,8 @@ def test_feedback_before_the_due_date_names_the_mistake(graded, name, student, e
         assert not [t.diagnosis for t in result.tests if t.diagnosis]
         assert "Diagnosis:" not in text
         return
+    undiagnosed = [t.name for t in result.tests if t.outcome == "failed" and not t.diagnosis]
+    assert not undiagnosed, f"failed without a diagnosis: {undiagnosed}"
     phrase = expected.get("diagnosis")
     assert phrase, f"examples.toml: {name}/{student} needs a `diagnosis` its feedback must show"
     assert phrase in text, text
