@@ -165,24 +165,7 @@ def student_feedback(
         rows.append([problem.title, score, _points(mine["max_score"].sum())])
     doc.table(["Problem", "Score", "Points"], rows)
 
-    auto = tests[~tests["outcome"].isin(("pending", "graded"))]
-    shown = auto[auto["visibility"] != "hidden"]
-    failing = shown[shown["outcome"].isin(("failed", "grader-error"))]
-    if not failing.empty:
-        doc.heading(2, "Tests that failed")
-        for test in failing.itertuples(index=False):
-            doc.heading(3, f"{test.name} ({test.problem}, {_points(test.max_score)} pt)")
-            _failed_test(doc, test, details_open or test.visibility not in DETAILS_LATER, reveal)
-    passed = shown[shown["outcome"] == "passed"]
-    if not passed.empty:
-        doc.heading(2, "Tests passed")
-        doc.bullets(list(passed["name"]))
-    hidden = auto[auto["visibility"] == "hidden"]
-    if not hidden.empty:
-        doc.para(
-            f"{len(hidden)} more test(s) are not shown; they count in the scores above "
-            f"({_points(hidden['score'].sum())} of {_points(hidden['max_score'].sum())} points)."
-        )
+    _test_sections(doc, tests, details_open, reveal)
 
     written = tests[tests["outcome"].isin(("pending", "graded"))]
     if not written.empty:
@@ -216,6 +199,28 @@ def student_feedback(
             lines += ["", public.message]
         doc.code("\n".join(lines))
     return doc
+
+
+def _test_sections(doc: Doc, tests: pd.DataFrame, details_open: bool, reveal: datetime | None):
+    """Failed tests (score, diagnosis, details as visibility allows), passed, hidden count."""
+    auto = tests[~tests["outcome"].isin(("pending", "graded"))]
+    shown = auto[auto["visibility"] != "hidden"]
+    failing = shown[shown["outcome"].isin(("failed", "grader-error"))]
+    if not failing.empty:
+        doc.heading(2, "Tests that failed")
+        for test in failing.itertuples(index=False):
+            doc.heading(3, f"{test.name} ({test.problem}, {_points(test.max_score)} pt)")
+            _failed_test(doc, test, details_open or test.visibility not in DETAILS_LATER, reveal)
+    passed = shown[shown["outcome"] == "passed"]
+    if not passed.empty:
+        doc.heading(2, "Tests passed")
+        doc.bullets(list(passed["name"]))
+    hidden = auto[auto["visibility"] == "hidden"]
+    if not hidden.empty:
+        doc.para(
+            f"{len(hidden)} more test(s) are not shown; they count in the scores above "
+            f"({_points(hidden['score'].sum())} of {_points(hidden['max_score'].sum())} points)."
+        )
 
 
 def _failed_test(doc: Doc, test: Any, details: bool, reveal: datetime | None) -> None:
