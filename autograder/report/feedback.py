@@ -201,7 +201,9 @@ def student_feedback(
     return doc
 
 
-def _test_sections(doc: Doc, tests: pd.DataFrame, details_open: bool, reveal: datetime | None):
+def _test_sections(
+    doc: Doc, tests: pd.DataFrame, details_open: bool, reveal: datetime | None
+) -> None:
     """Failed tests (score, diagnosis, details as visibility allows), passed, hidden count."""
     auto = tests[~tests["outcome"].isin(("pending", "graded"))]
     shown = auto[auto["visibility"] != "hidden"]
