@@ -59,6 +59,8 @@ def cmd_check(args: argparse.Namespace, course: Course) -> int:
         mark = out.paint("PASS", "green") if passed else out.paint("FAIL", "red")
         out.say(f"{mark} {for_terminal(test.name, one_line=True)}")
         if not passed:
+            if test.diagnosis:
+                out.say(_indent(for_terminal(f"Diagnosis: {test.diagnosis}")))
             out.say(_indent(for_terminal(test.output)))
     passed = sum(t.outcome == "passed" for t in result.tests)
     if result.message:
@@ -76,6 +78,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
     from autograder.grade.batch import grade_batch
     from autograder.gradebook.store import Gradebook
     from autograder.runner.one_submission import GradingContext
+    from autograder.runner.reference_check import require_sound_reference
 
     out: Output = args.output
     spec = need_course(course).spec(args.assignment)
@@ -88,6 +91,7 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
             f"no student folders in {submissions}; expected {submissions}/<student_id>/"
         )
     ctx = GradingContext(load_suite(spec, "hidden"), course.secret())
+    require_sound_reference(ctx)
     book = Gradebook.open(reports, args.db)
     with out.progress(f"grading {spec.name}", len(folders)) as progress:
         results = grade_batch(

@@ -32,6 +32,7 @@ from autograder.author.fixtures import (
     find_fixtures,
 )
 from autograder.author.markers import expected_names
+from autograder.author.mistakes import KnownMistake, check_targets, load_mistakes
 from autograder.course.spec import AssignmentSpec, SpecError
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
@@ -74,6 +75,7 @@ class TestSuite:
     reference: types.ModuleType | None = None
     problems: dict[str, float] = field(default_factory=dict)
     solution_names: tuple[str, ...] = ()  # the functions students write
+    mistakes: list[KnownMistake] = field(default_factory=list)  # see author/mistakes.py
 
     @property
     def max_score(self) -> float:
@@ -106,7 +108,9 @@ def load_suite(spec: AssignmentSpec, kind: str = "hidden") -> TestSuite:
         problems[test.problem] += test.points
     if kind == "hidden":
         _require_coverage(spec, tests, problems)
-    return TestSuite(spec, tests, reference, problems, tuple(expected_names(spec)))
+    mistakes = load_mistakes(spec) if reference is not None else []
+    check_targets(mistakes, reference)
+    return TestSuite(spec, tests, reference, problems, tuple(expected_names(spec)), mistakes)
 
 
 def _require_coverage(spec: AssignmentSpec, tests: list[TestCase], problems: dict) -> None:

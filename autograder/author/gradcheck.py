@@ -21,6 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from autograder.author.compare import Mismatch
+from autograder.author.diagnosis import diagnose
+
 TINY = 1e-12  # floor of the denominator in relative_error, so that 0 vs 0 is 0, not 0/0
 
 
@@ -102,8 +105,9 @@ def assert_gradient_matches(
     x = np.asarray(x, dtype=float)
     got = _as_array(grad, what)
     if got.shape != x.shape:
-        raise AssertionError(
-            f"{what} has shape {got.shape}, but the parameter it belongs to has shape {x.shape}"
+        raise Mismatch(
+            f"{what} has shape {got.shape}, but the parameter it belongs to has shape {x.shape}",
+            f"the gradient has shape {got.shape}, its parameter {x.shape}",
         )
     checked = (
         np.arange(x.size) if indices is None else np.array([int(i) for i in indices], dtype=int)
@@ -126,11 +130,17 @@ def assert_gradient_matches(
     if error <= tol:
         return
     k = int(np.argmax(np.abs(analytic - numeric)))
-    raise AssertionError(
+    off = int((~np.isclose(analytic, numeric, rtol=1e-4, atol=1e-8)).sum())
+    mistake = diagnose(analytic, numeric, rtol=1e-4, atol=1e-8)
+    raise Mismatch(
         f"{what} does not match central finite differences of the cost "
         f"(eps={eps:g}, {checked.size} coordinates checked): worst at {positions[k]}, "
         f"analytic {analytic[k]:.8g}, numeric {numeric[k]:.8g}; "
-        f"relative error {error:.3g} > {tol:g}"
+        f"relative error {error:.3g} > {tol:g}",
+        "your gradient does not match finite differences of your own cost "
+        f"({max(off, 1)} of {checked.size} coordinates checked differ"
+        + (f"; {mistake}" if mistake else "")
+        + "): the gradient and the cost do not describe the same function",
     )
 
 

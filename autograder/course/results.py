@@ -29,12 +29,13 @@ class TestResult:
     problem: str
     score: float
     max_score: float
-    outcome: str  # passed | failed | pending (written, not yet scored) | graded (written)
-    output: str = ""
+    outcome: str  # passed | failed | grader-error | pending (written, not scored) | graded
+    output: str = ""  # the details: may show the test's inputs and expected values
     visibility: str = "visible"
     tags: list[str] = field(default_factory=list)
     duration: float = 0.0
     data: dict[str, Any] = field(default_factory=dict)  # plain JSON a test recorded
+    diagnosis: str = ""  # the named mistake: never an expected value, shown before the due date
 
 
 @dataclass
@@ -118,6 +119,7 @@ class SubmissionResult:
                 tags=list(t.get("tags", [])),
                 duration=float(t.get("extra_data", {}).get("duration", 0.0)),
                 data=dict(t.get("extra_data", {}).get("data", {})),
+                diagnosis=t.get("extra_data", {}).get("diagnosis", ""),
             )
             for t in data.get("tests", [])
         ]
@@ -153,6 +155,8 @@ def _test_to_gradescope(test: TestResult) -> dict[str, Any]:
     }
     if test.data:
         out["extra_data"]["data"] = test.data
+    if test.diagnosis:
+        out["extra_data"]["diagnosis"] = test.diagnosis
     if test.outcome in ("passed", "failed"):
         out["status"] = test.outcome
     return out

@@ -93,6 +93,7 @@ tests_table = sa.Table(
     sa.Column("message", sa.Text),
     sa.Column("visibility", sa.String(20)),
     sa.Column("data", sa.Text),  # JSON recorded by the test (``record`` fixture), or NULL
+    sa.Column("diagnosis", sa.Text),  # the named mistake, shown to the student before the due date
 )
 manual_table = sa.Table(
     "manual_scores",
@@ -122,6 +123,14 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment
 
 
+def _add_diagnosis_column(engine: sa.Engine) -> None:
+    """Give a gradebook made before diagnoses existed its ``test_results.diagnosis`` column."""
+    columns = {c["name"] for c in sa.inspect(engine).get_columns(tests_table.name)}
+    if "diagnosis" not in columns:
+        with engine.begin() as conn:
+            conn.execute(sa.text("ALTER TABLE test_results ADD COLUMN diagnosis TEXT"))
+
+
 class Gradebook:
     """One store of grades. Writes take a spec; reads return DataFrames."""
 
@@ -131,6 +140,7 @@ class Gradebook:
         self.url = url
         self.engine = sa.create_engine(url)
         metadata.create_all(self.engine)
+        _add_diagnosis_column(self.engine)
 
     @classmethod
     def open(cls, reports: Path, url: str | None = None) -> Gradebook:
@@ -308,6 +318,7 @@ class Gradebook:
                 "message": t.output,
                 "visibility": t.visibility,
                 "data": json.dumps(t.data) if t.data else None,
+                "diagnosis": t.diagnosis or None,
             }
             for i, t in enumerate(tests)
         ]
@@ -403,6 +414,7 @@ class Gradebook:
                 tests_table.c.message,
                 tests_table.c.visibility,
                 tests_table.c.data,
+                tests_table.c.diagnosis,
             )
             .join(tests_table, tests_table.c.submission_id == submissions_table.c.id)
             .where(

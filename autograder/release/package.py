@@ -29,6 +29,7 @@ from autograder.release.notebook import (
 )
 from autograder.release.student_text import readme_header, with_header
 from autograder.runner.one_submission import GradingContext, grade_submission
+from autograder.runner.reference_check import inert_mistakes
 
 PUBLIC_TESTS_DIR = "tests"
 RELEASE_SECRET = "release-check"
@@ -58,6 +59,7 @@ def release(spec: AssignmentSpec, out: Path) -> ReleaseReport:
     template_result = _grade_source(template_source, spec, hidden)
     public_result = _grade_source(reference_source, spec, public)
     problems = _problems(reference_result, template_result, public_result)
+    problems += inert_mistakes(hidden)
     instructor_notebook = source_notebook(spec, hidden.suite.problems)
     notebook = student_notebook(instructor_notebook)
     notebook_source = notebook_text(notebook)

@@ -31,6 +31,7 @@ from autograder.report import plots
 from autograder.report.exports import load_roster, write_exports
 from autograder.report.feedback import run_public_tests, student_feedback, write_feedback
 from autograder.report.item_analysis import (
+    class_mistakes,
     common_failures,
     item_statistics,
     matrix_by_problem,
@@ -172,6 +173,7 @@ def class_tables(
         "status": status_table(grades),
         "item_analysis_tests": by_test,
         "item_analysis_problems": by_problem,
+        "class_mistakes": class_mistakes(analysed),
         "common_failures": common_failures(analysed),
     }
 

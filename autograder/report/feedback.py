@@ -1,11 +1,13 @@
 """Feedback for each student: ``feedback.md`` and ``feedback.html`` from the gradebook.
 
-What a student sees follows each test's visibility:
+Each failed test has three layers: the score, the *diagnosis* (the named mistake, the
+received and expected shape or type; never an expected value) and the *details* (the
+message with the test's inputs and expected values). What a student sees:
 
-- ``visible``: pass or fail, and the failure message (expected vs received shape or values).
-- ``after_due_date`` (and ``after_published``): pass or fail only until the due date and
-  every extension have passed, then the message too. Messages can hold the test's inputs,
-  and a student with an extension must not see them early. No due date: never the message.
+- ``visible``: score, diagnosis and details, always.
+- ``after_due_date`` (and ``after_published``; the default of hidden tests): score and
+  diagnosis at once; the details once the due date and every extension have passed (a
+  student with an extension must not see the inputs early). No due date: never the details.
 - ``hidden``: never listed; the points still count in the problem's score, and the
   feedback says how many such tests there were.
 
@@ -60,9 +62,10 @@ class Doc:
         """The one line to read first, green when all is well, red when not."""
         self.blocks.append(("headline", text, good))
 
-    def failure(self, title: str, message: str, *, code: bool = True) -> None:
-        """A failed test: its name, then its message (in a code block if ``code``)."""
-        self.blocks.append(("failure", title, message, code))
+    def failure(self, title: str, message: str, *, code: bool = True, diagnosis: str = "") -> None:
+        """A failed test: its name, its diagnosis first, then its message (in a code block
+        if ``code``: the details; else a sentence about them)."""
+        self.blocks.append(("failure", title, message, code, diagnosis))
 
     def folded(self, summary: str, items: Sequence[str]) -> None:
         """A list shown folded in HTML (``<details>``), as a plain list in markdown."""
@@ -89,6 +92,8 @@ class Doc:
                 out.append(f"**{_md(block[1])}**")
             elif kind == "failure":
                 out.append(f"### FAIL {_md(block[1])}")
+                if block[4]:
+                    out.append(f"Diagnosis: {_md(block[4])}")
                 out.append(_fenced(block[2]) if block[3] else _md(block[2]))
             elif kind == "details":
                 out.append(f"{_md(block[1])}:\n\n" + "\n".join(f"- {_md(i)}" for i in block[2]))
@@ -123,6 +128,8 @@ def _html_block(block: tuple) -> str:
             if block[3]
             else (f"<p>{esc(block[2])}</p>")
         )
+        if block[4]:
+            body = f'<p class="diagnosis"><strong>Diagnosis:</strong> {esc(block[4])}</p>{body}'
         badge = '<span class="badge fail">FAIL</span>'
         return f'<div class="failure"><h3>{badge} {esc(block[1])}</h3>{body}</div>'
     if kind == "details":
@@ -173,7 +180,7 @@ def student_feedback(
     """
     auto = tests[~tests["outcome"].isin(("pending", "graded"))]
     shown = auto[auto["visibility"] != "hidden"]
-    failing = shown[shown["outcome"] == "failed"]
+    failing = shown[shown["outcome"].isin(("failed", "grader-error"))]
     passed = shown[shown["outcome"] == "passed"]
     doc = Doc()
     doc.heading(1, f"Feedback: {spec.title}")
@@ -200,7 +207,7 @@ def student_feedback(
 
 
 def _failures(doc: Doc, spec: AssignmentSpec, failing: pd.DataFrame, now: datetime) -> None:
-    """Each failing test with its message, or a note that the details come later."""
+    """Each failing test: its diagnosis always, its details when they may be shown."""
     if failing.empty:
         return
     reveal = reveal_time(spec)
@@ -208,12 +215,23 @@ def _failures(doc: Doc, spec: AssignmentSpec, failing: pd.DataFrame, now: dateti
     doc.heading(2, "Tests that failed")
     for test in failing.itertuples(index=False):
         title = f"{test.name} ({test.problem}, {_points(test.max_score)} pt)"
-        if test.visibility in DETAILS_LATER and not details_open:
-            later = "Failed. The details of this test are shown after the due date"
-            when = f" ({reveal:%Y-%m-%d %H:%M %Z})." if reveal else "."
-            doc.failure(title, later + when, code=False)
+        diagnosis = getattr(test, "diagnosis", "")
+        diagnosis = diagnosis if isinstance(diagnosis, str) else ""
+        if test.outcome == "grader-error":
+            diagnosis = "not counted against you: this test failed on the grader's side. " + (
+                diagnosis
+            )
+        if test.visibility not in DETAILS_LATER or details_open:
+            doc.failure(title, test.message or "failed", diagnosis=diagnosis)
+        elif reveal is not None:
+            later = (
+                "The details of this test (its inputs and expected values) are shown after "
+                f"the due date ({reveal:%Y-%m-%d %H:%M %Z})."
+            )
+            doc.failure(title, later, code=False, diagnosis=diagnosis)
         else:
-            doc.failure(title, test.message or "failed")
+            later = "The details of this test (its inputs and expected values) are not shown."
+            doc.failure(title, later, code=False, diagnosis=diagnosis)
 
 
 def _problem_scores(doc: Doc, spec: AssignmentSpec, tests: pd.DataFrame) -> None:
@@ -256,6 +274,8 @@ def _public_tests(doc: Doc, public: SubmissionResult) -> None:
         mark = "PASS" if test.outcome == "passed" else "FAIL"
         lines.append(f"{mark} {test.name}")
         if test.outcome != "passed":
+            if test.diagnosis:
+                lines.append(f"    Diagnosis: {test.diagnosis}")
             lines += ["    " + line for line in test.output.splitlines()[:20]]
     if public.message:
         lines += ["", public.message]

@@ -142,6 +142,51 @@ def common_failures(tests: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     return frame.sort_values("failed", ascending=False, kind="stable").head(top)
 
 
+MISSING_FUNCTION = "your code does not define a function the tests call"
+
+
+def _mistake_key(diagnosis: str) -> str:
+    """Diagnoses that differ only in numbers, or only in which function is missing, are one."""
+    if diagnosis.startswith("your code does not define"):
+        return MISSING_FUNCTION
+    core = re.sub(r"^for [^:]*: ", "", diagnosis)  # the kind of input (assert_close inputs=)
+    core = re.sub(r" \(\d+ of \d+ entries differ\)$", "", core)
+    return _message_shape(core)
+
+
+def _without_input_kind(diagnosis: str) -> str:
+    return re.sub(r" \(\d+ of \d+ entries differ\)$", "", re.sub(r"^for [^:]*: ", "", diagnosis))
+
+
+def class_mistakes(tests: pd.DataFrame, top: int = 15) -> pd.DataFrame:
+    """What the class got wrong, by diagnosis: '31 students: Jacobian transposed'.
+
+    Diagnoses name a mistake, not a test, so one row can gather several tests (the same
+    slip in a function that many tests call). Numbers (counts, shapes) are replaced by
+    ``#`` before grouping; the wording shown is a real one from the group.
+    """
+    columns = ["students", "diagnosis", "problems", "tests"]
+    if "diagnosis" not in tests.columns:
+        return pd.DataFrame(columns=columns)
+    failed = tests[(tests["outcome"] == "failed") & tests["diagnosis"].fillna("").ne("")]
+    if failed.empty:
+        return pd.DataFrame(columns=columns)
+    failed = failed.assign(key=failed["diagnosis"].map(_mistake_key))
+    rows = []
+    for key, group in failed.groupby("key", sort=False):
+        shown = key if key == MISSING_FUNCTION else _without_input_kind(group["diagnosis"].iloc[0])
+        rows.append(
+            {
+                "students": group["student_id"].nunique(),
+                "diagnosis": shown[:400],
+                "problems": ", ".join(dict.fromkeys(group["problem"])),
+                "tests": ", ".join(dict.fromkeys(group["name"]))[:400],
+            }
+        )
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values("students", ascending=False, kind="stable").head(top)
+
+
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 

@@ -27,6 +27,11 @@ _EXPLAIN = {
     "item_analysis_problems": (
         "The same per problem: difficulty is the mean share of the problem's points earned."
     ),
+    "class_mistakes": (
+        "Each row is one diagnosed mistake (a known mistake of this assignment, or a slip "
+        "the grader recognises in any array: transposed, sign, scale, wrong axis, ...) and "
+        "how many students made it, across every test where it showed."
+    ),
     "common_failures": (
         "Tests failed by most students. Messages hold each student's own numbers; the one "
         "shown is typical of the largest group of messages that differ only in numbers."
@@ -37,7 +42,8 @@ _TITLES = {
     "problems": "Problems",
     "item_analysis_tests": "Item analysis: tests",
     "item_analysis_problems": "Item analysis: problems",
-    "common_failures": "What the class got wrong",
+    "class_mistakes": "What the class got wrong, by mistake",
+    "common_failures": "Tests failed most often",
     "students": "Gradebook",
 }
 
@@ -116,6 +122,7 @@ def render_html(
         "problems",
         "item_analysis_tests",
         "item_analysis_problems",
+        "class_mistakes",
         "common_failures",
     ):
         parts.append(f"<h2>{_TITLES[name]}</h2>")

@@ -10,27 +10,23 @@ enters the result (``untrusted_text.cap``), so no submission can make its result
 from __future__ import annotations
 
 import time
+import types
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.author.collector import TestCase, TestSuite
-from autograder.author.compare import default_tolerance
+from autograder.author.mistakes import with_mistake
 from autograder.author.recording import Recorder
 from autograder.author.seeding import rng_for
 from autograder.course.paths import policy_for
 from autograder.course.results import SubmissionResult, TestResult
 from autograder.course.submission import UnusableSubmission, missing_names_note, read_submission
 from autograder.course.untrusted_text import SUMMARY_CHARS, cap, cap_items
-from autograder.sandbox import (
-    CallLog,
-    Launcher,
-    LoadReport,
-    Session,
-    SubmissionFault,
-    SubmissionProxy,
-    open_session,
-)
+from autograder.runner.replay import RecordingSession, ReplaySession
+from autograder.runner.verdict import Verdict, run_case
+from autograder.sandbox import CallLog, Launcher, LoadReport, Session, SubmissionProxy, open_session
+from autograder.sandbox.loading import MISSING_MODULE
 
 MAX_PRINTED = 10_000  # characters of student output kept in results.json
 
@@ -39,8 +35,8 @@ MAX_PRINTED = 10_000  # characters of student output kept in results.json
 class GradingContext:
     """What grading needs besides the submission: the suite, secret and worker launcher.
 
-    Without a launcher, workers come from the sandboxed zygote, under the policy of
-    :func:`policy_for` (the spec's limits, the course folder hidden).
+    Without a launcher, workers come from the sandboxed zygote (``default_launcher``),
+    with the spec's resource limits and the course folder hidden.
     """
 
     suite: TestSuite
@@ -77,11 +73,13 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             attempt = source.digest if ctx.fresh_inputs else ""
             seed = (ctx.secret, student_id, attempt)
             tests = [_run_test(case, session, seed, ctx) for case in ctx.suite.tests]
-            status = _status(report, session)
-            if status != "ok" and not message:
+            status = _status(report, session, tests)
+            if status == "grader-error":
+                message = _grader_error_message(tests, message)
+            elif status != "ok" and not message:
                 message = cap(session.faults[0].message)
             notes = list(source.notes)
-            if len(source.chunks) > 1 or not report.chunk_errors:  # else the error says why
+            if len(source.chunks) > 1 or not _errors(report):  # else the error says why
                 notes += missing_names_note(source, report.defined)
             message = "\n".join(part for part in (message, *cap_items(notes)) if part)
     result = _finish(spec.name, student_id, status, message, tests, started, session.output())
@@ -93,74 +91,124 @@ def _run_test(
     case: TestCase, session: Session, seed: tuple[str, str, str], ctx: GradingContext
 ) -> TestResult:
     log = CallLog()
+    recording = RecordingSession(session)
     recorder = Recorder()
-    secret, student_id, attempt = seed
-    provided = {
-        "submission": SubmissionProxy(session, log),
-        "reference": ctx.suite.reference,
-        "rng": rng_for(secret, student_id, case.name, attempt),
-        "record": recorder,
-    }
-    tolerance = ctx.suite.spec.tolerance
+    reference = ctx.suite.reference
     started = time.monotonic()
-    try:
-        with default_tolerance(tolerance.rtol, tolerance.atol):
-            case.run(provided)
-        outcome, output = "passed", ""
-    except AssertionError as exc:
-        outcome, output = "failed", str(exc) or "assertion failed"
-    except SubmissionFault as fault:
-        outcome, output = "failed", str(fault)
-    except Exception as exc:  # the test could not even compare: usually a wrong return type
-        outcome, output = "failed", f"could not check the answer: {type(exc).__name__}: {exc}"
-    output = cap(_without_instructor_paths(output, ctx.suite.spec.root))
+    rng = rng_for(*seed[:2], case.name, seed[2])
+    tolerance = ctx.suite.spec.tolerance
+    provided = {"submission": SubmissionProxy(recording, log), "rng": rng, "record": recorder}
+    verdict = run_case(case, {**provided, "reference": reference}, tolerance)
+    tags = log.take()
+    if verdict.outcome == "failed" and reference is not None:
+        named = find_known_mistake(case, recording, reference, ctx, seed, tags)
+        if named:
+            verdict = Verdict("failed", verdict.details, named)
+    root = ctx.suite.spec.root
     return TestResult(
         name=case.name,
         problem=case.problem,
-        score=case.points if outcome == "passed" else 0.0,
+        score=case.points if verdict.outcome == "passed" else 0.0,
         max_score=case.points,
-        outcome=outcome,
-        output=output,
+        outcome=verdict.outcome,
+        output=cap(_without_instructor_paths(verdict.details, root)),
         visibility=case.visibility,
-        tags=log.take(),
+        tags=tags,
         duration=time.monotonic() - started,
         data=recorder.data,
+        diagnosis=cap(_without_instructor_paths(verdict.diagnosis, root)),
     )
+
+
+def find_known_mistake(
+    case: TestCase,
+    recording: RecordingSession,
+    reference: types.ModuleType,
+    ctx: GradingContext,
+    seed: tuple[str, str, str],
+    called: list[str],
+) -> str:
+    """The sentence of the first known mistake under which this failed test passes.
+
+    Only tests that compare with the reference can tell a mistake; others are not rerun.
+    """
+    if "reference" not in case.fixtures:
+        return ""
+    for mistake in ctx.suite.mistakes:
+        if not mistake.concerns(called):
+            continue
+        provided = {
+            "submission": SubmissionProxy(ReplaySession(recording), CallLog()),
+            "reference": with_mistake(reference, mistake),
+            "rng": rng_for(*seed[:2], case.name, seed[2]),
+            "record": Recorder(),
+        }
+        if run_case(case, provided, ctx.suite.spec.tolerance).outcome == "passed":
+            return mistake.message
+    return ""
 
 
 def _without_instructor_paths(message: str, root: Path) -> str:
     """Hide where the instructor's files live: pytest's assertion messages can show the
-    reference module's path, and students read these messages."""
-    for path in {str(root), str(root.resolve())}:
+    reference module's path, and students read these messages. Only absolute paths are
+    replaced: a relative root such as ``.`` would garble every message."""
+    path = str(root.resolve())
+    if len(path) > 1:
         message = message.replace(path, "<solutions>")
     return message
 
 
+def _grader_error_message(tests: list[TestResult], message: str) -> str:
+    broken = [t.name for t in tests if t.outcome == "grader-error"]
+    note = (
+        f"the grader failed in {len(broken)} test(s) on its own side ({', '.join(broken)}); "
+        "those are not counted against you and will be regraded once the instructor fixes them"
+    )
+    return "\n".join(part for part in (note, message) if part)
+
+
 def _all_failed(suite: TestSuite, message: str) -> list[TestResult]:
+    """Every test failed for one reason of the student's own (no file, a load that ran out
+    of time): that reason, first line, is also each test's diagnosis."""
     message = cap(message)
+    first = message.strip().splitlines()[0] if message.strip() else ""
     return [
-        TestResult(t.name, t.problem, 0.0, t.points, "failed", message, t.visibility)
+        TestResult(
+            t.name, t.problem, 0.0, t.points, "failed", message, t.visibility, diagnosis=first
+        )
         for t in suite.tests
     ]
 
 
 def _load_message(report: LoadReport, filename: str) -> str:
-    if not report.chunk_errors:
-        return ""
-    first = report.chunk_errors[0]
+    notes = [cap(e["message"]) for e in report.chunk_errors if e.get("type") == MISSING_MODULE]
+    errors = _errors(report)
+    message = _error_message(errors, filename) if errors else ""
+    return "\n".join([*notes, message] if message else notes)
+
+
+def _errors(report: LoadReport) -> list[dict]:
+    """The load errors that are faults (not notes about stand-in modules)."""
+    return [e for e in report.chunk_errors if e.get("type") != MISSING_MODULE]
+
+
+def _error_message(chunk_errors: list[dict], filename: str) -> str:
+    first = chunk_errors[0]
     where = cap(str(first.get("traceback", "")).strip())
-    if len(report.chunk_errors) == 1 and first.get("name") in (filename, None):
+    if len(chunk_errors) == 1 and first.get("name") in (filename, None):
         return cap(f"{filename} failed while loading: {first['type']}: {first['message']}") + (
             f"\n{where}" if where else ""
         )
-    lines = [f"{len(report.chunk_errors)} cell(s) of {filename} failed; the others still ran:"]
-    lines += cap_items([f"  {e['name']}: {e['type']}: {e['message']}" for e in report.chunk_errors])
+    lines = [f"{len(chunk_errors)} cell(s) of {filename} failed; the others still ran:"]
+    lines += cap_items([f"  {e['name']}: {e['type']}: {e['message']}" for e in chunk_errors])
     return "\n".join(lines) + (f"\nFirst failure:\n{where}" if where else "")
 
 
-def _status(report: LoadReport, session: Session) -> str:
-    if report.chunk_errors:
-        return report.chunk_errors[0].get("status", "error")
+def _status(report: LoadReport, session: Session, tests: list[TestResult]) -> str:
+    if any(t.outcome == "grader-error" for t in tests):
+        return "grader-error"
+    if _errors(report):
+        return _errors(report)[0].get("status", "error")
     for fault in session.faults:
         return fault.status
     return "ok"

@@ -10,6 +10,8 @@ What stages use, and all they may import from here::
 - the faults a call can end in: :class:`SubmissionFault` and its kinds;
 - :func:`default_launcher`: the shared fork server, to start it early (``check`` overlaps
   its start with collecting tests);
+- :func:`fetch`: an attribute of the student's code as plain data (a trained model's
+  parameters), without calling it;
 - :func:`diagnose`: what ``autograder doctor`` prints.
 
 Nothing course-specific lives here. ``worker`` is the only module that runs in the
@@ -33,6 +35,7 @@ _EXPORTS = {
     "open_session": "session",
     "CallLog": "proxy",
     "SubmissionProxy": "proxy",
+    "fetch": "proxy",
     "SubmissionFault": "errors",
     "StudentError": "errors",
     "MissingName": "errors",
@@ -58,6 +61,7 @@ __all__ = [
     "WorkerCrashed",
     "default_launcher",
     "diagnose",
+    "fetch",
     "open_session",
 ]
 
@@ -71,7 +75,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         WorkerCrashed,
     )
     from autograder.sandbox.policy import LIMIT_MINIMUMS, Limits, Policy
-    from autograder.sandbox.proxy import CallLog, SubmissionProxy
+    from autograder.sandbox.proxy import CallLog, SubmissionProxy, fetch
     from autograder.sandbox.session import Chunk, Launcher, LoadReport, Session, open_session
     from autograder.sandbox.zygote_launcher import default_launcher
 

@@ -50,6 +50,10 @@ class RemoteRef:
         result = self._session.call(self._path, _unwrap(args), _unwrap(kwargs), self._handle)
         return _wrap(result, self._session, self._log)
 
+    def _fetch(self) -> Any:
+        self._log.record(self._label())
+        return _wrap(self._session.get(self._path, self._handle), self._session, self._log)
+
     def _label(self) -> str:
         prefix = [self._handle.type_name] if self._handle is not None else []
         return ".".join(prefix + self._path)
@@ -63,6 +67,14 @@ class SubmissionProxy(RemoteRef):
 
     def __init__(self, session: Session, log: CallLog) -> None:
         super().__init__(session, log, None, [])
+
+
+def fetch(ref: RemoteRef) -> Any:
+    """Read a plain attribute of the student's code, e.g. ``fetch(model.history)``.
+
+    A value that is not remote (a test run against the reference itself) is returned as is.
+    """
+    return ref._fetch() if isinstance(ref, RemoteRef) else ref
 
 
 def _wrap(value: Any, session: Session, log: CallLog) -> Any:

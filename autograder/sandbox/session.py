@@ -147,7 +147,6 @@ class Session:
 
     def call(self, path: list[str], args: tuple, kwargs: dict, handle: Handle | None = None) -> Any:
         """Call the student's ``path`` (on ``handle``, when given) and return its value."""
-        worker = self._ready_worker()
         blobs: list = []
         header = {
             "op": "call",
@@ -155,6 +154,15 @@ class Session:
             "args": encode(list(args), blobs),
             "kwargs": encode(dict(kwargs), blobs),
         }
+        return self._request(header, blobs, path, handle)
+
+    def get(self, path: list[str], handle: Handle | None = None) -> Any:
+        """The value of the student's ``path`` (an attribute, e.g. a model's trained
+        parameters), as plain data, without calling it."""
+        return self._request({"op": "get", "path": path}, [], path, handle)
+
+    def _request(self, header: dict, blobs: list, path: list[str], handle: Handle | None) -> Any:
+        worker = self._ready_worker()
         if handle is not None:
             if handle.generation != self.generation:
                 raise WorkerCrashed(

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.sandbox.loading import run_chunk
 from autograder.sandbox.protocol import Handle, ProtocolError, Reader, decode, encode, write_message
 
 MAX_HANDLES = 10_000
@@ -42,8 +43,8 @@ class Worker:
             return self.load(header["module"], header["chunks"]), []
         if op == "exec":
             return self.run_chunks(header["chunks"], header.get("first", 0)), []
-        if op == "call":
-            return self.invoke(header, blobs)
+        if op in ("call", "get"):
+            return self.invoke(header, blobs, call=op == "call")
         return {"ok": False, "error": _error_info("ProtocolError", f"unknown op {op!r}")}, []
 
     def load(self, module_name: str, chunks: list[dict]) -> dict:
@@ -68,24 +69,24 @@ class Worker:
         errors = []
         for index, chunk in enumerate(chunks, start=first):
             self.chunk_names.add(chunk["name"])
-            try:
-                code = compile(chunk["source"], chunk["name"], "exec")
-                exec(code, self.module.__dict__)
-            except BaseException as exc:  # noqa: BLE001 - student code may raise anything
-                errors.append({"chunk": index, "name": chunk["name"], **self._describe(exc)})
+            found = run_chunk(chunk["source"], chunk["name"], self.module.__dict__, self._describe)
+            errors += [{"chunk": index, "name": chunk["name"], **error} for error in found]
         defined = sorted(k for k in vars(self.module) if not k.startswith("_"))
         return {"ok": True, "chunk_errors": errors, "defined": defined}
 
-    def invoke(self, header: dict, blobs: list) -> tuple[dict, list]:
-        """Call what ``header`` names with its decoded arguments; reply with the value."""
+    def invoke(self, header: dict, blobs: list, *, call: bool = True) -> tuple[dict, list]:
+        """Call what ``header`` names with its decoded arguments (or, for a ``get``, take
+        it as it is); reply with the value."""
         try:
             target = self._resolve(header.get("handle"), header.get("path", []))
         except LookupError as exc:
             return {"ok": False, "error": _error_info("MissingName", str(exc))}, []
         try:
-            args = self._unwrap(decode(header.get("args", []), blobs))
-            kwargs = self._unwrap(decode(header.get("kwargs", {"__dict__": []}), blobs))
-            result = target(*args, **kwargs)
+            result = target
+            if call:
+                args = self._unwrap(decode(header.get("args", []), blobs))
+                kwargs = self._unwrap(decode(header.get("kwargs", {"__dict__": []}), blobs))
+                result = target(*args, **kwargs)
             out_blobs: list[bytes] = []
             value = encode(_as_data(result), out_blobs, make_handle=self._make_handle)
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything

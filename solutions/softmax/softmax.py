@@ -2,8 +2,8 @@
 
 Write the body of every function below with NumPy only (no SciPy, no
 deep-learning libraries). Each docstring states what the function receives
-and what it must return. Every function must accept plain Python lists
-(nested lists for a batch) as well as NumPy arrays.
+and what it must return. Inputs are NumPy arrays; `softmax` must also accept
+plain Python lists (nested lists for a batch).
 
 Check your work with:  autograder check softmax softmax.py
 """

@@ -3,8 +3,8 @@ and a network that writes a class as a 4-bit binary code.
 
 Write the body of every function below with NumPy only (no SciPy, no
 deep-learning libraries). Each docstring states what the function receives
-and what it must return; README.md has the formulas. Every function must
-accept plain Python lists as well as NumPy arrays.
+and what it must return; README.md has the formulas. Inputs are NumPy
+arrays.
 
 Shapes used throughout:
   n  number of examples in a minibatch,

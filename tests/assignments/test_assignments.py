@@ -9,19 +9,13 @@ its mistake and keeps the rest.
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 
 import pytest
 
-from autograder.grade.batch import grade_batch, student_folders
-from autograder.course.paths import Course
-from autograder.runner.one_submission import GradingContext
-from autograder.author.collector import load_suite
+from autograder.grade.batch import student_folders
 from autograder.release.package import release
 
-REPO = Path(__file__).resolve().parents[2]
-COURSE = Course(REPO)
-ASSIGNMENTS = sorted(p.parent.name for p in COURSE.solutions.glob("*/assignment.toml"))
+from .conftest import ASSIGNMENTS, COURSE
 
 
 def test_the_course_ships_assignments():
@@ -36,23 +30,6 @@ def test_release_check_passes(name, tmp_path):
     assert (tmp_path / name / COURSE.spec(name).student_file).is_file()
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """Grade every assignment's example submissions once, into a temporary reports folder."""
-    cache: dict[str, dict] = {}
-
-    def _graded(name: str):
-        if name not in cache:
-            spec = COURSE.spec(name)
-            ctx = GradingContext(load_suite(spec), "examples-secret")
-            out = tmp_path_factory.mktemp(f"reports-{name}")
-            results = grade_batch(ctx, student_folders(COURSE.submissions / name), out, jobs=2)
-            cache[name] = {r.student_id: r for r in results}
-        return cache[name]
-
-    return _graded
-
-
 def _examples():
     for name in ASSIGNMENTS:
         path = COURSE.solutions / name / "examples.toml"
@@ -63,7 +40,7 @@ def _examples():
 
 @pytest.mark.parametrize(("name", "student", "expected"), list(_examples()))
 def test_example_is_graded_as_declared(graded, name, student, expected):
-    result = graded(name)[student]
+    result = graded(name).results[student]
     autograded = [t for t in result.tests if t.outcome in ("passed", "failed")]
     failing = {t.name for t in autograded if t.outcome == "failed"}
     declared = set(expected.get("fails", []))

@@ -52,3 +52,22 @@ def test_assert_shape():
     assert_shape([[1, 2, 3]], (1, 3))
     with pytest.raises(AssertionError, match=r"expected \(3,\)"):
         assert_shape([[1, 2, 3]], (3,))
+
+
+def test_number_reads_a_one_element_array_and_leaves_the_rest():
+    from autograder.author.compare import number
+
+    assert number(np.array([0.7])) == 0.7 and number([[2.0]]) == 2.0
+    assert number(0.5) == 0.5
+    assert number(np.array([1.0, 2.0])).shape == (2,)
+    assert number("x") == "x"
+
+
+def test_assert_number_wants_a_plain_number():
+    from autograder.author.compare import Mismatch, assert_number
+
+    assert_number(1.5)
+    assert_number(np.float64(1.5))
+    for value in (np.array([1.5]), [1.5], True, "1.5", None):
+        with pytest.raises(Mismatch, match="plain number"):
+            assert_number(value)

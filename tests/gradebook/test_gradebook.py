@@ -238,3 +238,19 @@ def test_problem_scores_are_student_by_problem_with_pending_left_empty(toy_cours
         scores = book.problem_scores("toy")
     assert scores.loc["yan", "double"] == 4.0 and scores.loc["yan", "norm"] == 0.0
     assert pd.isna(scores.loc["yan", "essay"])
+
+
+def test_a_gradebook_from_before_diagnoses_gains_the_column(tmp_path):
+    import sqlalchemy as sa
+
+    from autograder.gradebook.store import Gradebook
+
+    path = tmp_path / "old.sqlite"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE test_results (id INTEGER PRIMARY KEY, name TEXT)"))
+    engine.dispose()
+    book = Gradebook(f"sqlite:///{path}")
+    columns = {c["name"] for c in sa.inspect(book.engine).get_columns("test_results")}
+    book.close()
+    assert "diagnosis" in columns

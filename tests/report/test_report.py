@@ -52,6 +52,12 @@ def test_training_history(submission, record):
     assert len(history["train_loss"]) == 4
 """
 
+REFERENCE_FIT = """
+
+def fit(epochs):
+    return {"train_loss": [1.0 / (e + 1) for e in range(epochs)]}
+"""
+
 GOOD = """
 import numpy as np
 def double(x):
@@ -87,7 +93,7 @@ def course(tmp_path_factory) -> Course:
         'due = "2026-12-15T23:59:00+00:00"',
     ).replace("[limits]", "[late]\npenalty_per_day = 0.1\n\n[limits]")
     write(folder / "assignment.toml", spec)
-    write(folder / "toy.py", TOY_REFERENCE)
+    write(folder / "toy.py", TOY_REFERENCE + REFERENCE_FIT)
     write(folder / "problem.md", "# Toy\n")
     write(folder / "tests" / "test_hidden.py", TOY_HIDDEN)
     write(folder / "tests" / "test_extra.py", EXTRA_HIDDEN)
@@ -272,7 +278,7 @@ def test_report_renders_in_a_real_browser(after_due, tmp_path):
         [*base, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=60
     ).stdout
     assert 'data-decoded="3"' in dom  # distribution, per problem, training curves
-    assert dom.count("<table") == 6  # status, problems, 2 item analyses, failures, gradebook
+    assert dom.count("<table") == 7  # status, problems, 2 item analyses, mistakes, failures, book
     assert "What the class got wrong" in dom and "Training curves" in dom
     shot = tmp_path / "report.png"
     subprocess.run(

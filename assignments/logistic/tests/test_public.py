@@ -31,7 +31,9 @@ def test_sigmoid_symmetry_and_range(submission, rng):
 @pytest.mark.problem("sigmoid")
 def test_sigmoid_limits(submission):
     # The values printed in the problem text.
-    assert_close(submission.sigmoid([-1000.0, 1000.0]), [0.0, 1.0], what="sigmoid([-1000, 1000])")
+    assert_close(
+        submission.sigmoid(np.array([-1000.0, 1000.0])), [0.0, 1.0], what="sigmoid([-1000, 1000])"
+    )
 
 
 @pytest.mark.problem("loss")
@@ -44,8 +46,9 @@ def test_loss_at_zero_weights_is_log_2(submission, rng):
 
 @pytest.mark.problem("loss")
 def test_loss_is_finite_far_from_the_boundary(submission):
-    X = [[40.0, 1.0], [-40.0, 1.0]]
-    loss = float(np.asarray(submission.logistic_loss([1.0, 0.0], X, [0.0, 1.0]), dtype=float))
+    X = np.array([[40.0, 1.0], [-40.0, 1.0]])
+    w, t = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    loss = float(np.asarray(submission.logistic_loss(w, X, t), dtype=float))
     assert np.isfinite(loss) and loss > 27.0, f"two confidently wrong predictions gave loss {loss}"
 
 

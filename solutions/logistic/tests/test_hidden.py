@@ -13,17 +13,19 @@ update rule, and a wrong gradient is already paid for in the `gradient` problem.
 import numpy as np
 import pytest
 
-from autograder.author import assert_close
+from autograder.author import Mismatch, assert_close, assert_number, number
 
-FIXED_X = [
-    [1.0, 0.5, -1.0],
-    [1.0, -1.5, 2.0],
-    [1.0, 2.0, 0.0],
-    [1.0, -0.3, -0.7],
-    [1.0, 1.1, 1.9],
-]
-FIXED_W = [0.2, -0.8, 0.5]
-FIXED_T = [1.0, 0.0, 0.0, 1.0, 1.0]
+FIXED_X = np.array(
+    [
+        [1.0, 0.5, -1.0],
+        [1.0, -1.5, 2.0],
+        [1.0, 2.0, 0.0],
+        [1.0, -0.3, -0.7],
+        [1.0, 1.1, 1.9],
+    ]
+)
+FIXED_W = np.array([0.2, -0.8, 0.5])
+FIXED_T = np.array([1.0, 0.0, 0.0, 1.0, 1.0])
 
 
 def _random_problem(rng, n_low=5, n_high=21, d_low=2, d_high=7):
@@ -60,8 +62,8 @@ def _random_multiclass(rng, batch):
 @pytest.mark.problem("sigmoid")
 @pytest.mark.points(1)
 def test_sigmoid_fixed(submission, reference):
-    z = [-5.0, -1.0, -0.1, 0.0, 0.3, 2.0, 8.0]
-    assert_close(submission.sigmoid(z), reference.sigmoid(z), what=f"sigmoid({z})")
+    z = np.array([-5.0, -1.0, -0.1, 0.0, 0.3, 2.0, 8.0])
+    assert_close(submission.sigmoid(z), reference.sigmoid(z), what=f"sigmoid({z.tolist()})")
 
 
 @pytest.mark.problem("sigmoid")
@@ -82,12 +84,12 @@ def test_sigmoid_large_inputs(submission, reference, rng):
     z = np.concatenate(
         [[-1e4, -800.0, -710.0, -50.0, 0.0, 50.0, 710.0, 800.0, 1e4], magnitudes, -magnitudes]
     )
-    out = np.asarray(submission.sigmoid(z), dtype=float)
-    assert np.all(np.isfinite(out)), (
-        f"sigmoid is not finite for large |z|: sigmoid({z[~np.isfinite(out)][0]:g}) = "
-        f"{out[~np.isfinite(out)][0]} (exponentiate -|z| only)"
+    assert_close(
+        submission.sigmoid(z),
+        reference.sigmoid(z),
+        what="sigmoid(z) for |z| up to 1e4",
+        inputs="|z| from 700 to 10000",
     )
-    assert_close(out, reference.sigmoid(z), what="sigmoid(z) for |z| up to 1e4")
 
 
 # --- loss --------------------------------------------------------------------
@@ -97,7 +99,7 @@ def test_sigmoid_large_inputs(submission, reference, rng):
 @pytest.mark.points(1)
 def test_loss_fixed(submission, reference):
     assert_close(
-        submission.logistic_loss(FIXED_W, FIXED_X, FIXED_T),
+        number(submission.logistic_loss(FIXED_W, FIXED_X, FIXED_T)),
         reference.logistic_loss(FIXED_W, FIXED_X, FIXED_T),
         what="logistic_loss(w, X, t) on the fixed 5-example batch",
     )
@@ -108,7 +110,7 @@ def test_loss_fixed(submission, reference):
 def test_loss_random(submission, reference, rng):
     w, X, t = _random_problem(rng)
     assert_close(
-        submission.logistic_loss(w, X, t),
+        number(submission.logistic_loss(w, X, t)),
         reference.logistic_loss(w, X, t),
         what=f"logistic_loss(w, X, t) for a random batch of {X.shape[0]} examples (the MEAN loss)",
     )
@@ -123,21 +125,42 @@ def test_loss_large_margins(submission, rng):
     w = np.array([1.0, 0.0])
     right = (z > 0).astype(float)  # every prediction confidently right
     loss = float(np.asarray(submission.logistic_loss(w, X, right), dtype=float))
-    assert np.isfinite(loss), (
-        f"logistic_loss is {loss} when every score is confidently right (|z| >= 50)"
-    )
+    _finite_loss(loss, "right")
     assert abs(loss) <= 1e-9, (
         f"logistic_loss should be about 0 when every prediction is confidently right, got {loss}"
     )
     wrong = 1.0 - right  # every prediction confidently wrong
     loss = float(np.asarray(submission.logistic_loss(w, X, wrong), dtype=float))
-    assert np.isfinite(loss), (
-        f"logistic_loss is {loss} when every score is confidently wrong (|z| >= 50)"
-    )
+    _finite_loss(loss, "wrong")
     assert loss >= 27.0, (
         f"logistic_loss is {loss} when every prediction is confidently wrong (|z| >= 50); "
         "it should be at least -log(1e-12) = 27.6"
     )
+
+
+@pytest.mark.problem("loss")
+@pytest.mark.points(1)
+def test_loss_is_a_plain_number(submission, rng):
+    """The format, on its own: value tests accept a 1-element array, this one does not."""
+    w, X, t = _random_problem(rng)
+    loss = submission.logistic_loss(w, X, t)
+    assert_number(loss, what="logistic_loss(w, X, t)")
+    other = submission.logistic_loss(w + rng.standard_normal(np.shape(w)), X, t)
+    if np.isclose(float(loss), float(np.asarray(other, dtype=float).reshape(-1)[0]), rtol=1e-12):
+        raise Mismatch(
+            "logistic_loss gives the same number for two different w",
+            "logistic_loss returns the same number for two different w: a constant is a "
+            "number, but not a loss",
+        )
+
+
+def _finite_loss(loss, how):
+    if not np.isfinite(loss):
+        raise Mismatch(
+            f"logistic_loss is {loss} when every score is confidently {how} (|z| >= 50)",
+            f"your loss is inf or NaN when every prediction is confidently {how}: log(sigmoid) "
+            "reaches log(0); write it with np.logaddexp or clip the probabilities",
+        )
 
 
 # --- gradient ----------------------------------------------------------------
@@ -176,6 +199,12 @@ def test_gd_step_uses_the_gradient(submission, rng):
     assert grad.shape == w.shape, (
         f"logistic_grad returned shape {grad.shape}; w has shape {w.shape}"
     )
+    if not np.all(np.isfinite(grad)) or np.all(grad == 0):
+        raise Mismatch(
+            "logistic_grad returned zero or non-finite values",
+            "your logistic_grad returns zeros (or inf/NaN), so a step along it proves nothing: "
+            "this test pays once logistic_grad returns a real gradient",
+        )
     assert_close(
         submission.gd_step(w, X, t, lr),
         w - lr * grad,
@@ -189,11 +218,11 @@ def test_gd_step_uses_the_gradient(submission, rng):
 @pytest.mark.problem("equivalence")
 @pytest.mark.points(1)
 def test_softmax_to_logistic_fixed(submission, reference):
-    w1, w2 = [1.0, -2.0, 0.5], [0.3, 0.4, -1.0]
+    w1, w2 = np.array([1.0, -2.0, 0.5]), np.array([0.3, 0.4, -1.0])
     assert_close(
         submission.softmax_to_logistic(w1, w2),
         reference.softmax_to_logistic(w1, w2),
-        what=f"softmax_to_logistic(w1={w1}, w2={w2})",
+        what=f"softmax_to_logistic(w1={w1.tolist()}, w2={w2.tolist()})",
     )
 
 
@@ -229,9 +258,9 @@ def test_softmax_grad_one_example(submission, reference, rng):
 @pytest.mark.problem("softmax_grad")
 @pytest.mark.points(1)
 def test_softmax_grad_batch_fixed(submission, reference):
-    W = [[0.5, -1.0, 0.2, 0.0], [1.5, 0.3, -0.7, 0.4]]
-    X = [[1.0, 2.0], [-1.0, 0.5], [0.3, -2.0]]
-    T = [[0.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]]
+    W = np.array([[0.5, -1.0, 0.2, 0.0], [1.5, 0.3, -0.7, 0.4]])
+    X = np.array([[1.0, 2.0], [-1.0, 0.5], [0.3, -2.0]])
+    T = np.array([[0.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]])
     assert_close(
         submission.softmax_grad(W, X, T),
         reference.softmax_grad(W, X, T),

@@ -2,7 +2,10 @@
 
 How the tests are split, so that each mistake costs its own points and no others:
 
-- `cost`, `gradients`: cost and each gradient at c = 0 against the reference.
+- `cost`, `gradients`: cost and each gradient at c = 0 against the reference. The cost
+  may come back as a number or a 1-element array everywhere; that it is a plain number
+  is `test_cost_is_a_number`'s concern alone. `test_cost_large_scores` asks for a finite
+  cost when the scores are near ±1000 (log-sum-exp, not log(softmax)).
 - `regularization`: what the weight penalty adds, that is the student's value at c > 0
   MINUS their value at c = 0, against the reference's. A mistake in the data term
   (sum instead of mean, a wrong ReLU mask, ...) cancels in the difference and is not
@@ -10,11 +13,18 @@ How the tests are split, so that each mistake costs its own points and no others
   convention the student used.
 - `gradient_check`: each gradient against central finite differences of the student's
   OWN cost at c > 0, on a random subset of coordinates. A gradient that is right for a
-  cost written under another convention keeps these points.
+  cost written under another convention keeps these points; a degenerate cost (not
+  finite, not positive, or the same whatever the parameter) earns none.
 - `gradient_shapes`: shapes only. The value tests accept a bias gradient of shape (h,)
   for (1, h), so a bias shape slip costs the shape point only.
 - `training`: a short run of `fit` on well-separated synthetic data must lower the
-  student's own training loss; `predict` and `score` are checked on given parameters.
+  student's own training loss AND the reference's cost at the parameters `fit` stored in
+  `self.params` (a made-up history earns nothing); `predict` and `score` are checked on
+  given parameters.
+- Tests that judge the student only against their own code (`gradient_shapes`,
+  `test_biases_not_regularized`, `gradient_check`, `training`) first ask that the answer
+  is not empty: gradients not all zero, a penalty that exists, a cost that depends on the
+  parameters.
 
 Sizes are small (n <= 32, d <= 8, h <= 12, k <= 5) and d, h, k are distinct, so a
 transposed weight gradient always has the wrong shape.
@@ -23,7 +33,8 @@ transposed weight gradient always has the wrong shape.
 import numpy as np
 import pytest
 
-from autograder.author import assert_close, assert_gradient_matches, sample_indices
+from autograder.author import Mismatch, assert_close, assert_gradient_matches, sample_indices
+from autograder.sandbox import fetch
 
 GRADS = {"d_w1": "W1", "d_b1": "b1", "d_w2": "W2", "d_b2": "b2"}
 CONVENTION = "mean NLL + c/(2n)·(ΣW1² + ΣW2²)"
@@ -86,7 +97,39 @@ def _cost_grad(submission, X, y, params, c):
         raise AssertionError(
             f"the grads dict has no {missing}; it should have the keys {sorted(GRADS)}"
         )
-    return float(np.asarray(cost, dtype=float)), grads
+    return _number(cost), grads
+
+
+def _number(cost):
+    """The cost as a float: a number or any 1-element array counts (its format is
+    test_cost_is_a_number's concern only)."""
+    try:
+        value = np.asarray(cost, dtype=float)
+    except (TypeError, ValueError):
+        raise Mismatch(
+            f"the cost should be a number, got {type(cost).__name__}",
+            f"cost_grad's cost is a {type(cost).__name__}, not a number",
+        ) from None
+    if value.size != 1:
+        raise Mismatch(
+            f"the cost should be a number, got an array of shape {value.shape}",
+            f"cost_grad's cost has shape {value.shape}: return one number (the mean over rows)",
+        )
+    return float(value.reshape(-1)[0])
+
+
+def _cost_depends_on(submission, X, y, params, name, c, rng):
+    """Refuse to pay a self-consistency test for a degenerate cost."""
+    cost = _cost_grad(submission, X, y, params, c)[0]
+    moved = {**params, name: params[name] + rng.standard_normal(params[name].shape)}
+    other = _cost_grad(submission, X, y, moved, c)[0]
+    if not (np.isfinite(cost) and cost > 0 and not np.isclose(cost, other, rtol=1e-9, atol=0)):
+        raise Mismatch(
+            f"your cost is {cost!r}, and {other!r} after {name} changes",
+            f"your cost is degenerate (not finite, not positive, or unchanged when {name} "
+            "changes): this test checks your gradients against your own cost, so it needs "
+            "a real one",
+        )
 
 
 def _value(grads, key, shape):
@@ -200,6 +243,38 @@ def test_cost_random(submission, reference, rng):
     )
 
 
+@pytest.mark.problem("cost")
+@pytest.mark.points(1)
+def test_cost_is_a_number(submission, rng):
+    X, y, params = _problem(rng)
+    cost = submission.NetClassifier.cost_grad(X, y, params, 0.0)[0]
+    if not isinstance(cost, (int, float)) or isinstance(cost, bool):
+        raise Mismatch(
+            f"cost_grad's cost is {type(cost).__name__} {np.shape(cost)}, not a number",
+            f"cost_grad's cost is a {type(cost).__name__} of shape {np.shape(cost)}; "
+            "return a plain number: float(...)",
+        )
+    # a constant is a number too, but earns nothing: the cost must depend on the weights
+    _cost_depends_on(submission, X, y, params, "W2", 0.0, rng)
+
+
+@pytest.mark.problem("cost")
+@pytest.mark.points(1)
+def test_cost_large_scores(submission, reference):
+    # scores up to about ±1800; a true class ~1500 below the best: its softmax underflows to 0
+    params = {**FIXED_PARAMS, "W2": 2000.0 * FIXED_PARAMS["W2"]}
+    cost, _ = _cost_grad(submission, FIXED_X, FIXED_Y, params, 0.0)
+    expected = reference.NetClassifier.cost_grad(FIXED_X, FIXED_Y, params, 0.0)[0]
+    if np.isclose(cost, len(FIXED_Y) * expected, rtol=1e-6):
+        return  # the sum convention: test_cost_* charge it, this test is about stability
+    assert_close(
+        cost,
+        expected,
+        what="the cost at c = 0 when the scores are in the thousands",
+        inputs="scores in the thousands",
+    )
+
+
 @pytest.mark.problem("gradients")
 @pytest.mark.points(1)
 @pytest.mark.parametrize("key", list(GRADS))
@@ -219,12 +294,16 @@ def test_gradient(submission, reference, rng, key):
 def test_gradient_shapes(submission, rng):
     X, y, params = _problem(rng)
     _, grads = _cost_grad(submission, X, y, params, 0.5)
+    if all(np.all(np.asarray(grads[key], dtype=float) == 0) for key in GRADS):
+        raise Mismatch("every gradient is all zeros", "every gradient is all zeros")
     wrong = [
         f"{key} has shape {np.shape(grads[key])}, expected {params[name].shape}"
         for key, name in GRADS.items()
         if np.shape(grads[key]) != params[name].shape
     ]
-    assert not wrong, "; ".join(wrong) + " (every gradient has the shape of its parameter)"
+    if wrong:
+        message = "; ".join(wrong) + " (every gradient has the shape of its parameter)"
+        raise Mismatch(message, message)
 
 
 # --- regularization: the value at c minus the value at 0 ---------------------
@@ -255,10 +334,11 @@ def test_regularization_cost(submission, reference, rng):
     else:
         data = "its data term"
     how = label or "an amount that matches no usual penalty"
-    raise AssertionError(
+    raise Mismatch(
         f"with c={c:.4g} and n={n}, cost(c) - cost(0) = {added:.8g}, "
         f"expected {expected:.8g} = c/(2n)·ΣW²: "
-        f"your cost adds {how} to {data}; this assignment uses {CONVENTION}"
+        f"your cost adds {how} to {data}; this assignment uses {CONVENTION}",
+        f"your cost adds {how} to {data}; this assignment uses {CONVENTION}",
     )
 
 
@@ -280,10 +360,11 @@ def test_regularization_gradient(submission, reference, rng, key):
         return
     label = _which(added, _grad_conventions(params[name], n, c, name))
     if label is not None:
-        raise AssertionError(
-            f"with c={c:.4g} and n={n}, the penalty adds {label} to your {key}; "
+        sentence = (
+            f"the penalty adds {label} to your {key}; "
             f"this assignment uses {CONVENTION}, whose gradient adds c·{name}/n"
         )
+        raise Mismatch(f"with c={c:.4g} and n={n}, {sentence}", sentence)
     assert_close(
         added, expected, what=f"{key}(c={c:.4g}) - {key}(c=0), the penalty's part of the gradient"
     )
@@ -293,16 +374,22 @@ def test_regularization_gradient(submission, reference, rng, key):
 @pytest.mark.points(1)
 def test_biases_not_regularized(submission, rng):
     X, y, params, c = _regularized_problem(rng)
-    _, grads_c = _cost_grad(submission, X, y, params, c)
-    _, grads_0 = _cost_grad(submission, X, y, params, 0.0)
+    cost_c, grads_c = _cost_grad(submission, X, y, params, c)
+    cost_0, grads_0 = _cost_grad(submission, X, y, params, 0.0)
+    if np.isclose(cost_c, cost_0, rtol=1e-12, atol=0):
+        raise Mismatch(
+            f"cost(c={c:.4g}) equals cost(0) = {cost_0!r}",
+            "your cost has no penalty at all (cost(c) = cost(0)), so there is nothing to "
+            "keep off the biases",
+        )
     for key in ("d_b1", "d_b2"):
         shape = params[GRADS[key]].shape
         added = _value(grads_c, key, shape) - _value(grads_0, key, shape)
-        assert_close(
-            added,
-            np.zeros(shape),
-            what=f"{key}(c={c:.4g}) - {key}(c=0): biases are not penalized, c must not change it",
-        )
+        if not np.allclose(added, 0.0, rtol=0, atol=1e-10):
+            raise Mismatch(
+                f"{key}(c={c:.4g}) - {key}(c=0) = {added.tolist()}",
+                f"c changes your {key}: the penalty must not touch the biases",
+            )
 
 
 # --- gradient check against the student's own cost ---------------------------
@@ -314,6 +401,7 @@ def test_biases_not_regularized(submission, rng):
 def test_gradient_check(submission, rng, key):
     X, y, params, c = _regularized_problem(rng)
     name = GRADS[key]
+    _cost_depends_on(submission, X, y, params, name, c, rng)
     _, grads = _cost_grad(submission, X, y, params, c)
 
     def cost_at(value):
@@ -340,7 +428,7 @@ def _blobs(rng, n_per_class, centers):
 
 @pytest.mark.problem("training")
 @pytest.mark.points(2)
-def test_fit_lowers_the_training_loss(submission, rng, record):
+def test_fit_lowers_the_training_loss(submission, reference, rng, record):
     k, d, h, epochs = 3, 4, 8, 8
     centers = 3.0 * np.eye(k, d) * rng.choice([-1.0, 1.0], size=(k, 1))
     X_train, y_train = _blobs(rng, 16, centers)
@@ -356,6 +444,8 @@ def test_fit_lowers_the_training_loss(submission, rng, record):
     for key in ("train_loss", "train_acc", "val_loss", "val_acc"):
         assert key in history, f"the history has no {key!r}"
         values = np.asarray(history[key], dtype=float)
+        if values.ndim == 2 and values.shape[1] == 1:
+            values = values[:, 0]  # costs as 1-element arrays: test_cost_is_a_number's concern
         assert values.shape == (epochs,), (
             f"history[{key!r}] should have one entry per epoch ({epochs}), got shape {values.shape}"
         )
@@ -365,6 +455,29 @@ def test_fit_lowers_the_training_loss(submission, rng, record):
         f"after {epochs} epochs on well-separated data the training loss did not go down: "
         f"{float(losses[0]):.6g} after the first epoch, {float(losses[-1]):.6g} after the last"
     )
+    trained = fetch(clf.params)
+    if not isinstance(trained, dict) or set(trained) != set(init):
+        raise Mismatch(
+            "fit should store the trained parameters in self.params",
+            "fit does not store the trained parameters in self.params (a dict W1, b1, W2, b2)",
+        )
+    trained = {key: np.asarray(value, dtype=float) for key, value in trained.items()}
+    wrong = [key for key in init if trained[key].shape != init[key].shape]
+    if wrong:
+        raise Mismatch(
+            f"self.params after fit has the wrong shape for {wrong}",
+            f"after fit, self.params[{wrong[0]!r}] has shape {trained[wrong[0]].shape}, "
+            f"expected {init[wrong[0]].shape}",
+        )
+    before = reference.NetClassifier.cost_grad(X_train, y_train, init, 0.0)[0]
+    after = reference.NetClassifier.cost_grad(X_train, y_train, trained, 0.0)[0]
+    if not after < before:
+        raise Mismatch(
+            f"the cross-entropy at the parameters fit stored is {after:.6g}, "
+            f"at the initial ones {before:.6g}",
+            "the parameters fit stores in self.params are no better than the initial ones: "
+            "the history says the loss went down, but the network did not learn",
+        )
 
 
 @pytest.mark.problem("predict")

@@ -63,9 +63,9 @@ def test_small_step_lowers_the_loss(submission, rng):
 @pytest.mark.problem("hinge")
 def test_hinge_is_zero_with_a_margin(submission):
     # Scores x @ W = x: the correct class (the largest input) wins by 2 > 1 everywhere.
-    X = [[3.0, 1.0, 0.0], [0.0, 5.0, 3.0]]
+    X = np.array([[3.0, 1.0, 0.0], [0.0, 5.0, 3.0]])
     assert_close(
-        submission.hinge_loss(np.eye(3), np.zeros(3), X, [0, 1]),
+        submission.hinge_loss(np.eye(3), np.zeros(3), X, np.array([0, 1])),
         0.0,
         what="hinge_loss with all margins >= 1",
     )
@@ -102,7 +102,9 @@ def test_compare_losses_shapes_and_signs(submission, rng):
 @pytest.mark.problem("binary_code")
 def test_bits_printed_in_the_problem(submission):
     assert_close(
-        submission.class_to_bits([6, 9]), [[0, 1, 1, 0], [1, 0, 0, 1]], what="class_to_bits([6, 9])"
+        submission.class_to_bits(np.array([6, 9])),
+        [[0, 1, 1, 0], [1, 0, 0, 1]],
+        what="class_to_bits([6, 9])",
     )
 
 

@@ -14,12 +14,12 @@ one-hot and to noisy class distributions; the expected bits come from the refere
 import numpy as np
 import pytest
 
-from autograder.author import assert_close
+from autograder.author import Mismatch, assert_close, assert_number, number
 
-FIXED_W = [[0.2, -0.5, 1.0], [0.7, 0.1, -0.3]]  # D = 2, C = 3
-FIXED_B = [0.1, 0.0, -0.2]
-FIXED_X = [[1.0, 2.0], [-1.0, 0.5], [0.3, -1.2], [2.0, 0.0]]
-FIXED_Y = [2, 0, 1, 1]
+FIXED_W = np.array([[0.2, -0.5, 1.0], [0.7, 0.1, -0.3]])  # D = 2, C = 3
+FIXED_B = np.array([0.1, 0.0, -0.2])
+FIXED_X = np.array([[1.0, 2.0], [-1.0, 0.5], [0.3, -1.2], [2.0, 0.0]])
+FIXED_Y = np.array([2, 0, 1, 1])
 
 
 def _random_problem(rng):
@@ -65,9 +65,11 @@ def _noisy_distributions(rng, c):
 @pytest.mark.problem("one_hot")
 @pytest.mark.points(1)
 def test_one_hot_fixed(submission, reference):
-    labels = [2, 0, 3, 2, 1]
+    labels = np.array([2, 0, 3, 2, 1])
     assert_close(
-        submission.one_hot(labels, 4), reference.one_hot(labels, 4), what=f"one_hot({labels}, 4)"
+        submission.one_hot(labels, 4),
+        reference.one_hot(labels, 4),
+        what=f"one_hot({labels.tolist()}, 4)",
     )
 
 
@@ -91,7 +93,7 @@ def test_one_hot_random(submission, reference, rng):
 def test_softmax_loss_fixed(submission, reference):
     args = (FIXED_W, FIXED_B, FIXED_X, FIXED_Y)
     assert_close(
-        submission.softmax_loss(*args),
+        number(submission.softmax_loss(*args)),
         reference.softmax_loss(*args),
         what="softmax_loss on the fixed minibatch",
     )
@@ -102,10 +104,27 @@ def test_softmax_loss_fixed(submission, reference):
 def test_softmax_loss_random(submission, reference, rng):
     args = _random_problem(rng)
     assert_close(
-        submission.softmax_loss(*args),
+        number(submission.softmax_loss(*args)),
         reference.softmax_loss(*args),
         what=f"softmax_loss for a random minibatch of {args[2].shape[0]} examples (the MEAN loss)",
     )
+
+
+@pytest.mark.problem("softmax_loss")
+@pytest.mark.points(1)
+def test_softmax_loss_is_a_plain_number(submission, rng):
+    """The format, on its own: value tests accept a 1-element array, this one does not."""
+    W, b, X, y = _random_problem(rng)
+    loss = submission.softmax_loss(W, b, X, y)
+    assert_number(loss, what="softmax_loss(W, b, X, y)")
+    moved = W + rng.standard_normal(np.shape(W))
+    other = np.asarray(submission.softmax_loss(moved, b, X, y), dtype=float).reshape(-1)
+    if other.size == 1 and np.isclose(float(loss), float(other[0]), rtol=1e-12):
+        raise Mismatch(
+            "softmax_loss gives the same number for two different W",
+            "softmax_loss returns the same number for two different W: a constant is a "
+            "number, but not a loss",
+        )
 
 
 @pytest.mark.problem("softmax_loss")
@@ -178,6 +197,13 @@ def test_sgd_step_uses_the_gradients(submission, rng):
     W, b, X, y = _random_problem(rng)
     lr = float(rng.uniform(0.05, 1.0))
     dW, db = _pair(submission.softmax_grad(W, b, X, y), "softmax_grad")
+    step = [np.asarray(g, dtype=float) for g in (dW, db)]
+    if not all(np.all(np.isfinite(g)) for g in step) or all(np.all(g == 0) for g in step):
+        raise Mismatch(
+            "softmax_grad returned zero or non-finite gradients",
+            "your softmax_grad returns zeros (or inf/NaN), so a step along it proves nothing: "
+            "this test pays once softmax_grad returns a real gradient",
+        )
     W_new, b_new = _pair(submission.sgd_step(W, b, X, y, lr), "sgd_step")
     what = f"sgd_step(W, b, X, y, lr={lr:.3f}) compared with a step along your softmax_grad"
     assert_close(W_new, W - lr * np.asarray(dW, dtype=float), what=f"W_new of {what}")
@@ -192,7 +218,7 @@ def test_sgd_step_uses_the_gradients(submission, rng):
 def test_hinge_loss_fixed(submission, reference):
     args = (FIXED_W, FIXED_B, FIXED_X, FIXED_Y)
     assert_close(
-        submission.hinge_loss(*args),
+        number(submission.hinge_loss(*args)),
         reference.hinge_loss(*args),
         what="hinge_loss on the fixed minibatch",
     )
@@ -203,7 +229,7 @@ def test_hinge_loss_fixed(submission, reference):
 def test_hinge_loss_random(submission, reference, rng):
     args = _random_problem(rng)
     assert_close(
-        submission.hinge_loss(*args),
+        number(submission.hinge_loss(*args)),
         reference.hinge_loss(*args),
         what="hinge_loss for a random minibatch (the MEAN)",
     )
@@ -245,8 +271,10 @@ def _check_compare(out, expected, what):
 @pytest.mark.points(1)
 def test_compare_losses_experiment(submission, reference):
     # The scores of the experiment in the problem text (class 0 is always the right one).
-    scores = [[10.0, -2.0, 3.0], [10.0, 9.0, 9.0], [10.0, -100.0, -100.0], [3.0, 10.0, -2.0]]
-    y = [0, 0, 0, 0]
+    scores = np.array(
+        [[10.0, -2.0, 3.0], [10.0, 9.0, 9.0], [10.0, -100.0, -100.0], [3.0, 10.0, -2.0]]
+    )
+    y = np.array([0, 0, 0, 0])
     _check_compare(
         submission.compare_losses(scores, y),
         reference.compare_losses(scores, y),
@@ -319,6 +347,15 @@ def test_binary_code_noisy(submission, reference, rng):
     if wrong:
         i = wrong[0]
         p = ", ".join(f"{v:.3f}" for v in inputs[i])
+        one_hot = _apply_binary_layer(submission, np.eye(10))
+        if np.array_equal(one_hot, reference.class_to_bits(np.arange(10))):
+            raise Mismatch(
+                f"{len(wrong)} of {len(classes)} noisy inputs give the wrong bits; e.g. class "
+                f"{classes[i]} with p = [{p}] gives {bits[i].tolist()}",
+                f"right for one-hot inputs, wrong for {len(wrong)} of {len(classes)} noisy ones "
+                "(most probability on one class, the rest spread over the others): a bit must "
+                "not turn on from the small probabilities of other classes; look at the thresholds",
+            )
         raise AssertionError(
             f"{len(wrong)} of {len(classes)} noisy inputs give the wrong bits; "
             f"e.g. class {classes[i]} with "
