@@ -93,6 +93,7 @@ def sign_in(engine: sa.Engine, login: str, password: str) -> tuple[str, User]:
         row = conn.execute(sa.select(users).where(users.c.login == login)).first()
         if row is None or not _verify(row.password_hash, password):
             conn.execute(sign_in_failures.insert().values(login=login, at=now()))
+            conn.commit()  # the failure counts even though we refuse
             raise SignInRefused("wrong login or password.")
         conn.execute(sign_in_failures.delete().where(sign_in_failures.c.login == login))
         token = secrets.token_urlsafe(32)

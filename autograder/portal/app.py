@@ -47,14 +47,14 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.pool = pool
-    app.add_middleware(
+    app.middleware("http")(_headers_and_size(settings.max_request_bytes))
+    app.add_middleware(  # added last, so it is outermost: every page has its session
         SessionMiddleware,
         secret_key=settings.session_key(),
         session_cookie="autograder_session",
         same_site="lax",
         max_age=12 * 3600,
     )
-    app.middleware("http")(_headers_and_size(settings.max_request_bytes))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for module in (routes_auth, routes_student, routes_ta, routes_instructor):
         app.include_router(module.router)

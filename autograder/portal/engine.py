@@ -171,7 +171,7 @@ def class_report(spec: AssignmentSpec, reports: Path, url: str, roster: Path) ->
     from autograder.report.exports import load_roster
 
     book = gradebook(url)
-    return build_report(book, spec, reports, roster=load_roster(roster), public=False).page
+    return build_report(book, spec, reports, roster=load_roster(roster), public=False).html
 
 
 def exports_folder(spec: AssignmentSpec, reports: Path) -> Path:
