@@ -55,3 +55,26 @@ def app(course: Course, tmp_path: Path):
         ):
             add_user(conn, login, PASSWORD, role, settings.course_name, login.title())
     return portal
+
+
+@pytest.fixture
+def live_portal(app):
+    """``app`` served by Uvicorn on a free port of 127.0.0.1, with its worker threads."""
+    import threading
+    import time
+
+    import uvicorn
+    from pg_server import free_port
+
+    port = free_port()
+    app.state.pool.start()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(30)
+    app.state.pool.stop()
