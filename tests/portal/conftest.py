@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import TOY_HIDDEN, TOY_PUBLIC, TOY_REFERENCE, TOY_SPEC, write
 from portal_helpers import PASSWORD, PAST_DUE
+from toy_course import TOY_HIDDEN, TOY_PUBLIC, TOY_REFERENCE, TOY_SPEC, write
 
 from autograder.course.paths import Course
 from autograder.course.spec import load_spec
