@@ -96,6 +96,7 @@ def sign_in(engine: sa.Engine, login: str, password: str) -> tuple[str, User]:
             conn.commit()  # the failure counts even though we refuse
             raise SignInRefused("wrong login or password.")
         conn.execute(sign_in_failures.delete().where(sign_in_failures.c.login == login))
+        conn.execute(sessions.delete().where(sessions.c.expires < now()))  # keep it small
         token = secrets.token_urlsafe(32)
         conn.execute(
             sessions.insert().values(
