@@ -118,3 +118,32 @@ def test_hidden_grading_then_report_exports_and_student_feedback(app):
     assert export.status_code == 200 and "alice" in export.text
     assert ivy.get("/instructor/toy/exports/..%2f..%2fportal.sqlite").status_code == 404
     assert alice.get("/instructor/toy/report").status_code == 403
+
+
+def test_a_notebook_upload_is_graded_and_its_answer_cell_reaches_the_ta(app, tmp_path):
+    import nbformat
+    from notebook_helpers import answered
+    from portal_helpers import upload
+
+    released = app.state.settings.course.assignments / "toy" / "toy.ipynb"
+    notebook = answered(released, {"answer_essay": "Doubling is linear, so it commutes."})
+    alice = signed_in(app, "alice")
+    page = upload(alice, nbformat.writes(notebook), name="my work.ipynb")
+    drain(app)
+    assert "of 2 passed" in alice.get(page.url.path).text
+    tess = signed_in(app, "tess")
+    assert "Doubling is linear, so it commutes." in tess.get("/ta/toy/written/essay").text
+
+
+def test_the_instructor_releases_an_assignment_through_the_queue(app):
+    import shutil
+
+    released = app.state.settings.course.assignments / "toy"
+    shutil.rmtree(released)
+    alice = signed_in(app, "alice")
+    assert "No assignment has been released yet" in alice.get("/student").text
+    ivy = signed_in(app, "ivy")
+    ivy.post("/instructor/toy/release", data={"csrf": ivy.csrf})
+    assert drain(app) == 1
+    assert (released / "assignment.toml").is_file()
+    assert 'href="/student/a/toy"' in alice.get("/student").text
