@@ -118,8 +118,8 @@ rubric_marks = sa.Table(
 
 
 def create_engine(url: str) -> sa.Engine:
-    """An engine for ``url`` with the portal's tables in place; SQLite gets a busy timeout
-    so worker threads and requests wait for each other instead of failing."""
+    """An engine for ``url`` with the portal's tables migrated to the current schema;
+    SQLite gets a busy timeout so worker threads and requests wait for each other."""
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -131,5 +131,7 @@ def create_engine(url: str) -> sa.Engine:
 
     else:
         engine = sa.create_engine(url, pool_size=10, max_overflow=20)
-    metadata.create_all(engine)
+    from autograder.portal.migrate import upgrade
+
+    upgrade(engine)
     return engine
