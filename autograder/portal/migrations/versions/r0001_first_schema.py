@@ -18,6 +18,12 @@ NAME = sa.String(200)
 
 
 def upgrade() -> None:
+    _people()
+    _work()
+    _grading()
+
+
+def _people() -> None:
     op.create_table(
         "portal_users",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -39,6 +45,9 @@ def upgrade() -> None:
         sa.Column("login", NAME, nullable=False, index=True),
         sa.Column("at", sa.DateTime, nullable=False),
     )
+
+
+def _work() -> None:
     op.create_table(
         "portal_uploads",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -72,6 +81,9 @@ def upgrade() -> None:
         sa.Column("results_json", sa.Text, nullable=False),
         sa.Column("graded_at", sa.DateTime, nullable=False),
     )
+
+
+def _grading() -> None:
     op.create_table(
         "portal_extensions",
         sa.Column("assignment", NAME, primary_key=True),
