@@ -12,8 +12,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
 
 VERSION_TABLE = "portal_alembic_version"
+FIRST_REVISION = "r0001"
 SCRIPTS = Path(__file__).parent / "migrations"
 
 
@@ -25,6 +27,15 @@ def alembic_config(connection: sa.Connection) -> Config:
 
 
 def upgrade(engine: sa.Engine) -> None:
-    """Apply every revision the database has not had yet."""
+    """Apply every revision the database has not had yet.
+
+    A database whose portal tables were made before migrations existed (no version
+    recorded) is taken as being at the first revision, whose tables it has.
+    """
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+        config = alembic_config(connection)
+        tables = set(sa.inspect(connection).get_table_names())
+        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+        if "portal_users" in tables and context.get_current_revision() is None:
+            command.stamp(config, FIRST_REVISION)
+        command.upgrade(config, "head")

@@ -35,3 +35,18 @@ def test_migrating_twice_changes_nothing_and_keeps_the_rows(database_url):
         assert conn.execute(sa.select(sa.func.count()).select_from(users)).scalar_one() == 1
         version = conn.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one()
     assert version == "r0001"
+
+
+def test_tables_made_before_migrations_are_adopted_not_made_again(database_url):
+    from autograder.portal.tables import users
+
+    engine = sa.create_engine(database_url)
+    metadata.create_all(engine)  # as the first portal versions did
+    with engine.begin() as conn:
+        conn.execute(
+            users.insert().values(login="a", name="", role="student", course="c", password_hash="x")
+        )
+    engine.dispose()
+    migrated = create_engine(database_url)
+    with migrated.connect() as conn:
+        assert conn.execute(sa.select(users.c.login)).scalars().all() == ["a"]
