@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from autograder.portal.accounts import SignInRefused, sign_in, sign_out
 from autograder.portal.web import checked_form, current_user, form_text, page
@@ -29,7 +30,7 @@ async def sign_in_post(request: Request) -> Response:
     login = form_text(form, "login", 200)
     password = form_text(form, "password", 1000)
     try:
-        token, user = sign_in(request.app.state.db, login, password)
+        token, user = await run_in_threadpool(sign_in, request.app.state.db, login, password)
     except SignInRefused as refused:
         return page(request, "sign_in.html", 401, title="Sign in", error=str(refused), login=login)
     request.session.clear()  # a new form token for the signed-in session

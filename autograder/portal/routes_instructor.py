@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
@@ -76,8 +77,12 @@ async def roster(request: Request) -> Response:
         raise BadForm("the roster file is larger than 2 MB.")
     frame = read_roster(content)
     settings = request.app.state.settings
-    with request.app.state.db.begin() as conn:
-        created = import_roster(conn, frame, settings.course_name, settings.roster)
+
+    def store() -> list[tuple[str, str]]:
+        with request.app.state.db.begin() as conn:
+            return import_roster(conn, frame, settings.course_name, settings.roster)
+
+    created = await run_in_threadpool(store)  # a password hash per student takes a while
     return page(
         request, "roster_done.html", title="Roster imported", created=created, total=len(frame)
     )
@@ -167,7 +172,9 @@ async def build_report(request: Request, name: str) -> Response:
     spec = _known(request, name)
     await checked_form(request)
     settings = request.app.state.settings
-    core.class_report(spec, settings.reports, settings.db_url, settings.roster)
+    await run_in_threadpool(
+        core.class_report, spec, settings.reports, settings.db_url, settings.roster
+    )
     return RedirectResponse(f"/instructor/{name}/report", status_code=303)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
@@ -149,7 +150,8 @@ async def upload(request: Request, name: str) -> Response:
     files = server_names(code, answers, spec.student_file)
     names = [code.filename] + ([answers.filename] if answers else [])
     settings = request.app.state.settings
-    upload_id = accept(
+    upload_id = await run_in_threadpool(  # disk and database: off the event loop
+        accept,
         request.app.state.db,
         settings.data,
         name,

@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from autograder.portal import engine as core
@@ -144,7 +145,9 @@ async def save(request: Request, name: str, problem_id: str, student_id: str) ->
         )
         sheet = rubric.score_sheet(conn, name)
     settings = request.app.state.settings
-    core.record_written_scores(spec, settings.reports, settings.db_url, sheet)
+    await run_in_threadpool(
+        core.record_written_scores, spec, settings.reports, settings.db_url, sheet
+    )
     with db.connect() as conn:
         done = rubric.marks(conn, name, problem_id)
     left = [sid for sid in answers if sid not in done]
