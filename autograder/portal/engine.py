@@ -50,10 +50,7 @@ def course_spec(course: Course, name: str) -> AssignmentSpec:
 
 def portal_limits(spec: AssignmentSpec) -> Limits:
     """The spec's ``[portal]`` table: ``cooldown_seconds`` and ``max_attempts``."""
-    table = spec.raw.get("portal", {}) if isinstance(spec.raw, dict) else {}
-    cooldown = table.get("cooldown_seconds", Limits.cooldown_seconds)
-    attempts = table.get("max_attempts")
-    return Limits(float(cooldown), int(attempts) if attempts is not None else None)
+    return Limits(spec.portal.cooldown_seconds, spec.portal.max_attempts)
 
 
 def public_spec(course: Course, name: str) -> AssignmentSpec:

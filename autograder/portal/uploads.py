@@ -46,7 +46,7 @@ class Incoming:
 class Limits:
     """How often and how many times a student may hand in (the spec's ``[portal]``)."""
 
-    cooldown_seconds: float = 60.0
+    cooldown_seconds: float  # the default lives in the spec ([portal])
     max_attempts: int | None = None
 
 
