@@ -8,20 +8,23 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from autograder.course.files import ANSWERS_FILE
+from autograder.course.spec import AssignmentSpec
+from autograder.course.submission import notebook_file
 from autograder.portal import engine as core
 from autograder.portal.accounts import add_user
 from autograder.portal.settings import Settings
 from autograder.portal.tables import uploads, users
-from autograder.portal.uploads import ANSWERS_NAME, Limits, accept, notebook_file_for
+from autograder.portal.uploads import Limits, accept
 
 STAFF = (("instructor", "instructor"), ("ta", "ta"))
 PASSWORD = "demo-password"  # the example course only; it listens on 127.0.0.1
 
 
-def example_files(folder: Path, student_file: str) -> dict[str, bytes]:
+def example_files(folder: Path, spec: AssignmentSpec) -> dict[str, bytes]:
     """What a student of the example course hands in: script or notebook, answers."""
     files = {}
-    for name in (student_file, notebook_file_for(student_file), ANSWERS_NAME):
+    for name in (spec.student_file, notebook_file(spec), ANSWERS_FILE):
         if (folder / name).is_file():
             files[name] = (folder / name).read_bytes()
     return files
@@ -45,7 +48,7 @@ def load_example(settings: Settings, db: sa.Engine) -> dict[str, list[str]]:
         if not folder.is_dir():
             continue
         for student in sorted(p for p in folder.iterdir() if p.is_dir()):
-            _student(settings, db, name, student, spec.student_file, known)
+            _student(settings, db, name, student, spec, known)
             known.add(student.name)
             if student.name not in accounts["student"]:
                 accounts["student"].append(student.name)
@@ -53,7 +56,7 @@ def load_example(settings: Settings, db: sa.Engine) -> dict[str, list[str]]:
 
 
 def _student(
-    settings: Settings, db: sa.Engine, name: str, folder: Path, student_file: str, known: set
+    settings: Settings, db: sa.Engine, name: str, folder: Path, spec: AssignmentSpec, known: set
 ) -> None:
     with db.begin() as conn:
         if folder.name not in known:
@@ -63,6 +66,6 @@ def _student(
                 uploads.c.assignment == name, uploads.c.student_id == folder.name
             )
         ).scalar_one()
-    files = example_files(folder, student_file)
+    files = example_files(folder, spec)
     if files and not handed_in:
         accept(db, settings.data, name, folder.name, files, sorted(files), Limits(0.0, None))

@@ -147,7 +147,7 @@ async def upload(request: Request, name: str) -> Response:
     if code is None:
         raise UploadRefused(f"choose your {spec.student_file} (or notebook) before uploading.")
     answers = await _incoming(form.get("answers"))
-    files = server_names(code, answers, spec.student_file)
+    files = server_names(code, answers, spec)
     names = [code.filename] + ([answers.filename] if answers else [])
     settings = request.app.state.settings
     upload_id = await run_in_threadpool(  # disk and database: off the event loop

@@ -21,13 +21,15 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from autograder.course.files import ANSWERS_FILE
+from autograder.course.spec import AssignmentSpec
+from autograder.course.submission import notebook_file
 from autograder.course.timestamps import ATTEMPTS_DIR, attempt_name, write_timestamp
 from autograder.errors import UserError
 from autograder.portal.queue import enqueue, now
 from autograder.portal.tables import uploads
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-ANSWERS_NAME = "answers.md"
 
 
 class UploadRefused(UserError):
@@ -50,30 +52,29 @@ class Limits:
     max_attempts: int | None = None
 
 
-def server_names(code: Incoming, answers: Incoming | None, student_file: str) -> dict[str, bytes]:
+def server_names(
+    code: Incoming, answers: Incoming | None, spec: AssignmentSpec
+) -> dict[str, bytes]:
     """Check the files' kinds and sizes; return ``{name the grader expects: content}``."""
+    student_file, notebook = spec.student_file, notebook_file(spec)
     files = {}
     suffix = Path(code.filename).suffix.lower()
     if suffix == ".py":
         files[student_file] = _checked(code, text=True)
     elif suffix == ".ipynb":
-        files[notebook_file_for(student_file)] = _checked(code, text=True)
+        files[notebook] = _checked(code, text=True)
     else:
         raise UploadRefused(
             f"{_shown(code.filename)!r} is not a .py script or a .ipynb notebook: upload "
-            f"{student_file} or {notebook_file_for(student_file)}."
+            f"{student_file} or {notebook}."
         )
     if answers is not None and answers.filename:
         if Path(answers.filename).suffix.lower() not in (".md", ".txt"):
             raise UploadRefused(
-                f"{_shown(answers.filename)!r} is not a Markdown file: upload {ANSWERS_NAME}."
+                f"{_shown(answers.filename)!r} is not a Markdown file: upload {ANSWERS_FILE}."
             )
-        files[ANSWERS_NAME] = _checked(answers, text=True)
+        files[ANSWERS_FILE] = _checked(answers, text=True)
     return files
-
-
-def notebook_file_for(student_file: str) -> str:
-    return Path(student_file).with_suffix(".ipynb").name
 
 
 def _shown(name: str) -> str:
