@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/portal_load.py                 # 200 students
     .venv/bin/python benchmarks/portal_load.py --students 50 --restart
+    .venv/bin/python benchmarks/portal_load.py --postgres   # on a throwaway PostgreSQL server
 
 Builds a course in a temporary folder (the bundled softmax assignment, as released),
 creates N student accounts, starts ``autograder serve`` on a free port of 127.0.0.1 and
@@ -206,10 +207,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--restart", action="store_true", help="kill the server mid-run")
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="portal-load-"))
     course = build_course(folder / "course")
     url = f"sqlite:///{folder / 'portal.sqlite'}"
+    postgres = None
+    if args.postgres:
+        sys.path.insert(0, str(REPO / "tests"))
+        from pg_server import Server as PostgresServer
+        from pg_server import postgres_bin
+
+        postgres = PostgresServer(postgres_bin())
+        postgres.start()
+        url = postgres.database()
     add_students(url, course.name, args.students)
     server = Server(course, free_port(), url)
     server.start()
@@ -231,6 +242,8 @@ def main() -> None:
     finally:
         server.stop()
     graded, lost, delays = tally(url, acked)
+    if postgres is not None:
+        postgres.stop()
     shutil.rmtree(folder, ignore_errors=True)
     p50 = statistics.median(delays) if delays else float("nan")
     p95 = statistics.quantiles(delays, n=20)[-1] if len(delays) > 1 else p50
