@@ -73,7 +73,11 @@ class WorkerPool:
                 self.wake.wait(IDLE_WAIT)
                 self.wake.clear()
                 continue
-            self.run(job, worker)
+            try:
+                self.run(job, worker)
+            except Exception:  # the database failed us even while recording a failure:
+                traceback.print_exc()  # the job stays running and runs again at restart
+                self.stopping.wait(IDLE_WAIT)
 
     def run(self, job: Job, worker: str) -> None:
         """Run one claimed job and record its outcome (result and state together)."""
