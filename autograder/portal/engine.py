@@ -133,11 +133,11 @@ def record_written_scores(
     """Store TA scores (``student_id, problem, score, comment``) as ``manual import`` does."""
     import tempfile
 
+    from autograder.course.csv_files import write_csv
     from autograder.manual.scores import import_scores, load_scores
 
     with tempfile.TemporaryDirectory() as tmp:
-        sheet = Path(tmp) / "scores.csv"
-        scores.to_csv(sheet, index=False)
+        sheet = write_csv(scores, Path(tmp) / "scores.csv")
         import_scores(spec, sheet, reports / spec.name)
     gradebook(url).record_manual(spec, load_scores(reports / spec.name))
 
