@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install browser demo test test-unprivileged lint clean
+.PHONY: install browser postgres demo serve test test-unprivileged lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,13 +24,26 @@ browser:
 		echo "chromium not found: install it (Debian: apt-get install chromium) to test the HTML report"; \
 	fi
 
+# PostgreSQL (Debian package): the gradebook and portal queue tests also run on a throwaway
+# server started by the tests themselves. Installed when missing if we are root with apt.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; \
+	else \
+		echo "postgresql not found: install it (Debian: apt-get install postgresql) to test on it"; \
+	fi
+
+serve: $(STAMP)  ## the course portal with the bundled example course, on http://127.0.0.1:8000
+	$(BIN)/autograder serve --example
+
 demo: $(STAMP)  ## grade the bundled example submissions of the softmax homework
 	$(BIN)/autograder grade softmax
 	$(BIN)/autograder similarity softmax
 	$(BIN)/autograder report softmax
 	@echo "Open reports/softmax/report.html, reports/softmax/grades.csv and reports/softmax/<student_id>/feedback.html."
 
-test: $(STAMP) browser  ## the whole test suite, with the linter first
+test: $(STAMP) browser postgres  ## the whole test suite, with the linter first
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 	@$(MAKE) --no-print-directory test-unprivileged

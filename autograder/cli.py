@@ -284,6 +284,13 @@ def cmd_doctor(args: argparse.Namespace, course: Course) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, course: Course) -> int:
+    from autograder.portal.serve import serve
+
+    serve(course, args.host, args.port, args.db, args.workers, args.example, say=args.output.say)
+    return 0
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -328,6 +335,7 @@ COMMANDS = {
     "import": cmd_manual_import,
     "sheet": cmd_manual_sheet,
     "report": cmd_report,
+    "serve": cmd_serve,
 }
 
 

@@ -49,6 +49,10 @@ example:
     "doctor": """\
 example:
   autograder doctor""",
+    "serve": """\
+examples:
+  autograder serve --example               # the bundled course, its people and their work
+  autograder serve --db postgresql+psycopg://user@host/course --port 8080""",
     "manual": """\
 examples:
   autograder manual sheet softmax          # write reports/softmax/grading_sheet.csv
@@ -125,7 +129,19 @@ def make_parser(run: Mapping[str, Callable]) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_course_commands(sub, common, run)
     _add_grading_commands(sub, common, run)
+    _add_portal_command(sub, common, run)
     return parser
+
+
+def _add_portal_command(sub, common: argparse.ArgumentParser, run: Mapping) -> None:
+    """serve: the course portal."""
+    p = _subcommand(sub, "serve", "the course portal for students, TAs and instructors", common)
+    p.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine only)")
+    p.add_argument("--port", type=_positive, default=8000)
+    p.add_argument("--db", help="database URL (default: $AUTOGRADER_DB, else a SQLite file)")
+    p.add_argument("--workers", type=_positive, default=2, help="submissions graded at once")
+    p.add_argument("--example", action="store_true", help="load the bundled example course")
+    p.set_defaults(run=run["serve"])
 
 
 def _add_course_commands(sub, common: argparse.ArgumentParser, run: Mapping) -> None:

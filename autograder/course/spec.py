@@ -53,6 +53,16 @@ class Tolerance:
 
 
 @dataclass(frozen=True)
+class PortalPolicy:
+    """``[portal]``: how the course portal takes uploads. A student waits
+    ``cooldown_seconds`` between graded attempts (so instant feedback is read, not used as
+    an oracle) and has at most ``max_attempts`` of them (None: no limit)."""
+
+    cooldown_seconds: float = 60.0
+    max_attempts: int | None = None
+
+
+@dataclass(frozen=True)
 class LatePolicy:
     """How late work loses points (``[late]`` in the spec). The defaults take nothing off.
 
@@ -85,6 +95,7 @@ class AssignmentSpec:
     late: LatePolicy = field(default_factory=LatePolicy)
     extensions: tuple[tuple[str, datetime], ...] = ()  # (student_id, new due date)
     attempts: str = "latest"  # which attempt counts: "latest" or "best" (after late penalty)
+    portal: PortalPolicy = field(default_factory=PortalPolicy)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -127,12 +138,14 @@ TOP_KEYS = (
     "late",
     "extensions",
     "lms",
+    "portal",
     "settings",
 )
 PROBLEM_KEYS = ("id", "title", "written", "points", "prompt")
 LATE_KEYS = tuple(f.name for f in fields(LatePolicy))
 TOLERANCE_KEYS = tuple(f.name for f in fields(Tolerance))
 LMS_KEYS = ("canvas_assignment_id",)
+PORTAL_KEYS = tuple(f.name for f in fields(PortalPolicy))
 # ``[settings]`` is free-form notes for people (conventions the tests follow); never read.
 
 
@@ -179,6 +192,7 @@ def parse_spec(data: dict[str, Any], root: Path, *, source: str = SPEC_FILE) -> 
         late=_parse_late(_table(data, "late", source), source),
         extensions=_parse_extensions(_table(data, "extensions", source), source),
         attempts=_parse_attempts(data.get("attempts", "latest"), source),
+        portal=_parse_portal(_table(data, "portal", source), source),
         raw=data,
     )
 
@@ -332,6 +346,23 @@ def _parse_extensions(table: dict, source: str) -> tuple[tuple[str, datetime], .
         (str(student), _parse_due(when, source, f"extensions.{student}"))
         for student, when in sorted(table.items())
     )
+
+
+def _parse_portal(table: dict, source: str) -> PortalPolicy:
+    check_keys(table, PORTAL_KEYS, "[portal]", source)
+    policy = PortalPolicy()
+    if "cooldown_seconds" in table:
+        cooldown = _number(table["cooldown_seconds"], "[portal] cooldown_seconds", source)
+        policy = PortalPolicy(cooldown, policy.max_attempts)
+    if "max_attempts" in table:
+        count = table["max_attempts"]
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise SpecError(
+                f"{source}: [portal] max_attempts must be a whole number of at least 1, "
+                f"got {count!r}"
+            )
+        policy = PortalPolicy(policy.cooldown_seconds, count)
+    return policy
 
 
 def _parse_attempts(value: Any, source: str) -> str:

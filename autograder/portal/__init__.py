@@ -1,0 +1,1 @@
+"""The course portal: students submit and get feedback, TAs grade, instructors watch."""

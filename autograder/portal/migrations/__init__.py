@@ -1,0 +1,1 @@
+"""Alembic migrations of the portal's tables (see ``autograder/portal/migrate.py``)."""
