@@ -20,6 +20,7 @@ from autograder.sandbox.errors import SubmissionFault
 from autograder.sandbox.guarantees import GUARANTEES, Guarantee
 from autograder.sandbox.policy import Limits, Policy
 from autograder.sandbox.probe import PROBE, Bait, planted
+from autograder.sandbox.rootfs import inside
 from autograder.sandbox.session import Chunk, open_session
 from autograder.sandbox.uid_blocks import is_claimed
 from autograder.sandbox.zygote_launcher import ZygoteError, ZygoteLauncher, ZygoteServer
@@ -90,12 +91,8 @@ def _probe_targets(paths: list[str], server: ZygoteServer) -> list[str]:
         entries = [path]
         if os.path.isdir(path):
             entries = [os.path.join(path, name) for name in sorted(os.listdir(path))[:100]]
-        targets += [e for e in entries if not any(_inside(b, e) for b in binds)]
+        targets += [e for e in entries if not any(inside(b, e) for b in binds)]
     return targets
-
-
-def _inside(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
 def _run_probe(server: ZygoteServer, paths: list[str], bait: Bait) -> dict:

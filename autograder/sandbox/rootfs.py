@@ -52,12 +52,12 @@ def plan_mounts(hide: list[str] | tuple[str, ...] = ()) -> list[Mount]:
     mounts += [Mount(p, os.path.realpath(p)) for p in SYSTEM_FILES if os.path.exists(p)]
     mounts += [Mount(p, p) for p in DEVICES if os.path.exists(p)]
     for path in python_dirs():
-        if not any(_inside(path, m.target) for m in mounts if m.kind == "bind"):
+        if not any(inside(path, m.target) for m in mounts if m.kind == "bind"):
             mounts.append(Mount(path, os.path.realpath(path)))
     for path in hide:
         real = os.path.realpath(path)
         for shown in {path, real}:
-            if any(_inside(shown, m.target) for m in mounts if m.kind == "bind"):
+            if any(inside(shown, m.target) for m in mounts if m.kind == "bind"):
                 mounts.append(Mount(shown, "", "hide"))
     return sorted(set(mounts), key=lambda m: (PurePosixPath(m.target).parts, m.kind))
 
@@ -78,7 +78,7 @@ def python_dirs() -> list[str]:
         path = os.path.abspath(entry) if entry else ""
         if not os.path.isdir(path):
             continue
-        if os.path.basename(path) in ("site-packages", "dist-packages") or _inside(path, base):
+        if os.path.basename(path) in ("site-packages", "dist-packages") or inside(path, base):
             found.append(path)
     return list(dict.fromkeys(found))
 
@@ -178,7 +178,7 @@ def _lexists(path: str) -> bool:
     return os.path.lexists(path)
 
 
-def _inside(path: str, folder: str) -> bool:
+def inside(path: str, folder: str) -> bool:
     """``path`` is ``folder`` or below it (by path components, no file system access)."""
     path, folder = os.path.normpath(path), os.path.normpath(folder)
     return path == folder or path.startswith(folder.rstrip("/") + "/")

@@ -24,6 +24,7 @@ import autograder
 from autograder.sandbox.client import SubprocessLauncher, WorkerProcess
 from autograder.sandbox.guarantees import partial_warning
 from autograder.sandbox.policy import Limits, Policy, worker_environment
+from autograder.sandbox.rootfs import inside
 
 START_TIMEOUT = 120.0  # seconds for the zygote to import numpy and build its sandbox
 REQUEST_TIMEOUT = 60.0
@@ -161,7 +162,7 @@ class ZygoteServer:
             return False
         real = os.path.realpath(path)
         return not any(p in self.hide for p in (path, real)) and any(
-            _inside(p, b) for b in self.report.get("binds", []) for p in (path, real)
+            inside(p, b) for b in self.report.get("binds", []) for p in (path, real)
         )
 
 
@@ -274,8 +275,3 @@ def _stop_servers() -> None:
     for server in _servers:
         if server.owner == os.getpid():
             server.close()
-
-
-def _inside(path: str, folder: str) -> bool:
-    path, folder = os.path.normpath(path), os.path.normpath(folder)
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
