@@ -24,6 +24,7 @@ from autograder.course.spec import AssignmentSpec
 from autograder.gradebook.queries import GradebookQueries, problem_pivot
 from autograder.gradebook.schema import (
     DB_ENV,
+    DB_FILE,
     assignments_table,
     gradebook_url,
     manual_table,
@@ -36,7 +37,7 @@ from autograder.gradebook.schema import (
 
 IN_CHUNK = 500  # ids per ``IN (...)``: well under every database's parameter limit
 
-__all__ = ["DB_ENV", "AttemptRecord", "Gradebook", "StudentRecord", "problem_pivot"]
+__all__ = ["DB_ENV", "DB_FILE", "AttemptRecord", "Gradebook", "StudentRecord", "problem_pivot"]
 
 
 @dataclass(frozen=True)
