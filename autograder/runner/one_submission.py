@@ -13,7 +13,7 @@ import time
 import types
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,13 +69,6 @@ class GradingContext:
     def worker_launcher(self) -> Launcher:
         """The launcher every submission of the batch uses (started once)."""
         return self.launcher or default_launcher(self.policy)
-
-    @cached_property
-    def instructor_paths(self) -> tuple[str, ...]:
-        """Where the solutions live, resolved once: kept out of messages. Only an absolute
-        path: a relative root such as ``.`` would garble every message."""
-        path = str(self.suite.spec.root.resolve())
-        return (path,) if len(path) > 1 else ()
 
 
 def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> SubmissionResult:
@@ -172,19 +165,19 @@ def _run_test(
         named = find_known_mistake(case, recording, reference, ctx, seed, tags)
         if named:
             verdict = Verdict("failed", verdict.details, named)
-    paths = ctx.instructor_paths
+    root = ctx.suite.spec.root
     return TestResult(
         name=case.name,
         problem=case.problem,
         score=case.points if verdict.outcome == "passed" else 0.0,
         max_score=case.points,
         outcome=verdict.outcome,
-        output=cap(_without_instructor_paths(verdict.details, paths)),
+        output=cap(_without_instructor_paths(verdict.details, root)),
         visibility=case.visibility,
         tags=tags,
         duration=time.monotonic() - started,
         data=recorder.data,
-        diagnosis=cap(_without_instructor_paths(verdict.diagnosis, paths)),
+        diagnosis=cap(_without_instructor_paths(verdict.diagnosis, root)),
     )
 
 
@@ -216,12 +209,20 @@ def find_known_mistake(
     return ""
 
 
-def _without_instructor_paths(message: str, paths: tuple[str, ...]) -> str:
+def _without_instructor_paths(message: str, root: Path) -> str:
     """Hide where the instructor's files live: pytest's assertion messages can show the
-    reference module's path, and students read these messages."""
-    for path in paths:
+    reference module's path, and students read these messages. Only absolute paths are
+    replaced: a relative root such as ``.`` would garble every message."""
+    path = _resolved(root) if root.is_absolute() else str(root.resolve())
+    if len(path) > 1:
         message = message.replace(path, "<solutions>")
     return message
+
+
+@lru_cache(maxsize=16)
+def _resolved(root: Path) -> str:
+    """An absolute root resolved once per batch, not once per test (each costs stat calls)."""
+    return str(root.resolve())
 
 
 def _grader_error_message(tests: list[TestResult], message: str) -> str:
