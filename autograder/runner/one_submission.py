@@ -139,6 +139,10 @@ class OnceTimedOut:
             self.timed_out[name] = str(timeout)
             raise
 
+    def get(self, path: list[str], handle: Any = None) -> Any:
+        """Read a plain attribute (``fetch``): nothing runs, nothing to remember."""
+        return self.session.get(path, handle)
+
 
 def _run_public(calls: OnceTimedOut, ctx: GradingContext) -> dict:
     """The public tests as ``check`` runs them (same seed), for the student's feedback."""
