@@ -74,10 +74,9 @@ def cmd_check(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_grade(args: argparse.Namespace, course: Course) -> int:
-    from autograder.author.collector import load_suite
     from autograder.grade.batch import grade_batch
+    from autograder.grade.shard import ShardJob, context_for
     from autograder.gradebook.store import Gradebook
-    from autograder.runner.one_submission import GradingContext
     from autograder.runner.reference_check import require_sound_reference
 
     out: Output = args.output
@@ -90,47 +89,72 @@ def cmd_grade(args: argparse.Namespace, course: Course) -> int:
         raise UserError(
             f"no student folders in {submissions}; expected {submissions}/<student_id>/"
         )
-    ctx = GradingContext(load_suite(spec, "hidden"), course.secret())
+    ctx = context_for(ShardJob(spec, course.secret(), reports))  # tests checked before work
     require_sound_reference(ctx)
     book = Gradebook.open(reports, args.db)
-    with out.progress(f"grading {spec.name}", len(folders)) as progress:
-        results = grade_batch(
-            ctx,
-            folders,
-            reports,
-            jobs=args.jobs or os.cpu_count() or 1,
-            resume=args.resume,
-            on_done=lambda r: progress.advance(f"{r.student_id}: {r.status}"),
-            gradebook=book,
+    try:
+        with out.progress(f"grading {spec.name}", len(folders)) as progress:
+            results = grade_batch(
+                ctx,
+                folders,
+                reports,
+                jobs=args.jobs or os.cpu_count() or 1,
+                resume=args.resume,
+                on_done=lambda r: progress.advance(f"{r.student_id}: {r.status}"),
+                gradebook=book,
+                cluster=args.cluster,
+            )
+    finally:
+        book.close()
+    _sandbox_notes(out, results.sandbox_notes)
+    if results.interrupted:
+        out.error(
+            f"interrupted: {results.graded} submission(s) graded and saved, "
+            f"{results.remaining} not reached; run `autograder grade {spec.name} --resume` "
+            "to grade the rest"
         )
-    book.close()
+        return 130
     folder = reports / spec.name
     print_grades(out, results)
+    if args.resume:
+        out.say(
+            f"Resumed: {results.reused} submission(s) unchanged and skipped, "
+            f"{results.graded} graded."
+        )
     out.say(f"\nResults: {folder}/<student_id>/results.json\nTable:   {folder / 'grades.csv'}")
     out.emit_json(grades_json(spec.name, folder, results))
     return 0
 
 
+def _sandbox_notes(out: Output, notes: dict[str, str]) -> None:
+    """One warning per distinct sandbox shortfall, naming the workers it holds for."""
+    by_note: dict[str, list[str]] = {}
+    for worker, note in sorted(notes.items()):
+        by_note.setdefault(note, []).append(worker)
+    for note, workers in by_note.items():
+        out.warn(f"on {', '.join(workers)}: {note}")
+
+
 def cmd_manual_import(args: argparse.Namespace, course: Course) -> int:
-    from autograder.grade.batch import refresh
+    from autograder.grade.rescore import rescore
     from autograder.gradebook.store import Gradebook
-    from autograder.manual.scores import import_scores, load_scores
+    from autograder.manual.scores import export_scores, import_scores
 
     out: Output = args.output
     spec = need_course(course).spec(args.assignment)
     reports = Path(args.out) if args.out else course.reports
     known = _known_students(course, reports, spec.name)
-    imported = import_scores(spec, Path(args.csv), reports / spec.name, known)
+    imported = import_scores(spec, Path(args.csv), known)
     for problem in imported.refused:
         out.warn(problem)
-    results = refresh(spec, reports)
-    book = Gradebook.open(reports, args.db)
-    book.record_manual(spec, load_scores(reports / spec.name))
-    book.close()
+    with Gradebook.open(reports, args.db) as book:
+        book.record_manual(spec.name, imported.scores)
+        results = rescore(spec, reports, book)
+        export_scores(book.manual(spec.name), reports / spec.name)
     pending = sum(r.pending > 0 for r in results)
     out.say(
-        f"Imported {imported.count} score(s) for {spec.name}; grades.csv and results.json "
-        f"updated. {pending} student(s) still have written answers pending."
+        f"Imported {imported.count} score(s) for {spec.name}; gradebook, grades.csv and "
+        f"results.json updated. {pending} student(s) still have written answers pending."
     )
     if imported.refused:
         out.say(f"{len(imported.refused)} row(s) refused (see above); fix them and import again.")
@@ -178,7 +202,6 @@ def cmd_report(args: argparse.Namespace, course: Course) -> int:
                 reports,
                 roster=roster,
                 public=not args.no_public,
-                jobs=args.jobs or os.cpu_count() or 1,
             )
             print_report(out, name, report)
             summaries.append(report_json(name, report))
@@ -193,6 +216,7 @@ def cmd_report(args: argparse.Namespace, course: Course) -> int:
 
 
 def cmd_manual_sheet(args: argparse.Namespace, course: Course) -> int:
+    from autograder.gradebook.store import Gradebook
     from autograder.manual.sheet import write_sheet
 
     out: Output = args.output
@@ -203,7 +227,9 @@ def cmd_manual_sheet(args: argparse.Namespace, course: Course) -> int:
     folders = _student_folders(out, submissions)
     if not spec.written_problems:
         raise UserError(f"{spec.name} has no written problems (none has written = true)")
-    sheet = write_sheet(spec, folders, reports / spec.name)
+    with Gradebook.open(reports, args.db) as book:
+        stored = book.manual(spec.name)
+    sheet = write_sheet(spec, folders, reports / spec.name, stored)
     for note in sheet.notes:
         out.warn(note)
     out.say(
@@ -358,6 +384,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         args.output.error(f"`autograder {args.command}` needs {exc.name}. {INSTALL_INSTRUCTOR}")
         return 2
+    except KeyboardInterrupt:
+        args.output.error("interrupted")
+        return 130
     except BrokenPipeError:  # `autograder grade x | head`: the reader left; stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

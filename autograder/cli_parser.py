@@ -6,6 +6,7 @@ The commands themselves live in ``cli.py``; :func:`make_parser` binds each to it
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable, Mapping
 
 from autograder import DISTRIBUTION, __version__
@@ -41,6 +42,8 @@ examples:
 examples:
   autograder grade softmax                 # every folder in submissions/softmax/
   autograder grade softmax --resume        # only students whose code changed
+  autograder grade softmax --jobs 8        # eight grader processes on this machine
+  autograder grade softmax --cluster tcp://10.0.0.1:8786   # on a Dask cluster
   autograder grade softmax --json > grades.json
   autograder grade softmax --course ~/ml101   # from another folder""",
     "similarity": """\
@@ -179,6 +182,11 @@ def _add_grading_commands(sub, common: argparse.ArgumentParser, run: Mapping) ->
     p.add_argument("--out", help="reports folder (default: reports/)")
     p.add_argument("--resume", action="store_true", help="skip students whose code did not change")
     p.add_argument("--db", help=DB_HELP)
+    p.add_argument(
+        "--cluster",
+        default=os.environ.get("AUTOGRADER_CLUSTER"),
+        help="grade on a Dask cluster, e.g. tcp://host:8786 (default: $AUTOGRADER_CLUSTER)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON summary instead")
     p.set_defaults(run=run["grade"])
 
@@ -203,6 +211,7 @@ def _add_grading_commands(sub, common: argparse.ArgumentParser, run: Mapping) ->
     q.add_argument("assignment")
     q.add_argument("submissions", nargs="?", help="default: submissions/<assignment>")
     q.add_argument("--out", help="reports folder (default: reports/)")
+    q.add_argument("--db", help=DB_HELP)
     q.set_defaults(run=run["sheet"])
 
     p = _subcommand(sub, "report", "HTML report, tables, feedback and LMS exports", common)
@@ -210,9 +219,8 @@ def _add_grading_commands(sub, common: argparse.ArgumentParser, run: Mapping) ->
     p.add_argument("--out", help="reports folder (default: reports/)")
     p.add_argument("--db", help=DB_HELP)
     p.add_argument("--roster", help=f"CSV of student_id, names, e-mails (default: {ROSTER_FILE})")
-    p.add_argument("--jobs", "-j", type=_positive, help="public-test runs at once (default: CPUs)")
     p.add_argument(
-        "--no-public", action="store_true", help="do not run the public tests for feedback"
+        "--no-public", action="store_true", help="leave the public tests out of the feedback"
     )
     p.add_argument("--json", action="store_true", help="print a JSON summary instead")
     p.set_defaults(run=run["report"])

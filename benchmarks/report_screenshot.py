@@ -28,6 +28,7 @@ from autograder.course.attempts import Attempt
 from autograder.course.paths import Course
 from autograder.course.results import SubmissionResult, TestResult
 from autograder.course.spec import AssignmentSpec, parse_spec
+from autograder.grade.scoring import score_student
 from autograder.gradebook.store import Gradebook
 from autograder.report.build import build_report
 
@@ -120,7 +121,8 @@ def fill_gradebook(book: Gradebook, spec: AssignmentSpec, students: int, seed: i
             "timestamp.txt",
             True,
         )
-        book.record_student(spec, student, [(attempt, result)])
+        scored = score_student(spec, {}, student, [(attempt, result)])  # late policy applied
+        book.record_students(spec.name, [scored.record])
 
 
 def screenshot(page: Path, png: Path, height: int = 3000, width: int = 1200) -> float:

@@ -1,4 +1,6 @@
-"""A student's attempts at an assignment, and which one counts.
+"""A student's attempts at an assignment.
+
+Which one counts is a scoring rule: :func:`autograder.grade.scoring.counted_index`.
 
 ``submissions/<a>/<sid>/`` holds the latest attempt's files and its ``timestamp.txt``;
 earlier attempts live in ``submissions/<a>/<sid>/attempts/<YYYYmmddTHHMMSSZ>/``, each with
@@ -78,14 +80,3 @@ def find_attempts(folder: Path, spec: AssignmentSpec) -> list[Attempt]:
 def to_grade(attempts: Sequence[Attempt], policy: str) -> list[Attempt]:
     """The attempts a policy needs graded: the latest only, or all of them for "best"."""
     return list(attempts) if policy == "best" else [a for a in attempts if a.latest]
-
-
-def counted_index(final_scores: Sequence[float | None], policy: str) -> int | None:
-    """Which of a student's attempts (oldest first) counts: the last graded one for
-    "latest"; the highest final score for "best", the later one on a tie."""
-    graded = [i for i, score in enumerate(final_scores) if score is not None]
-    if not graded:
-        return None
-    if policy != "best":
-        return graded[-1]
-    return max(graded, key=lambda i: (final_scores[i], i))

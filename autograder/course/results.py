@@ -54,6 +54,9 @@ class SubmissionResult:
     submitted_at: str = ""  # ISO time the attempt was handed in ("" if unknown)
     days_late: int = 0
     late_penalty: float = 0.0  # points taken off ``score`` by the late policy
+    # The public tests run at grading time, as ``check`` shows them, for the feedback:
+    # {"message": str, "tests": [{"name", "outcome", "output"}]}; None if not run.
+    public: dict[str, Any] | None = None
 
     @property
     def score(self) -> float:
@@ -101,6 +104,7 @@ class SubmissionResult:
                 "days_late": self.days_late,
                 "late_penalty": round(self.late_penalty, 6),
                 "final_score": round(self.final_score, 6),
+                "public_tests": self.public,
             },
         }
 
@@ -136,6 +140,7 @@ class SubmissionResult:
             submitted_at=extra.get("submitted_at", ""),
             days_late=int(extra.get("days_late", 0)),
             late_penalty=float(extra.get("late_penalty", 0.0)),
+            public=extra.get("public_tests"),
         )
 
 
@@ -166,9 +171,10 @@ def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON so that a crash mid-write never leaves a half file behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # No indent: json's C encoder then does the work, ten times faster than the indenting one.
+    text = json.dumps(data, allow_nan=False, ensure_ascii=False)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, allow_nan=False)
-        handle.write("\n")
+        handle.write(text + "\n")
     os.replace(tmp, path)
 
 

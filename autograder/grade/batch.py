@@ -1,31 +1,42 @@
-"""Grades a folder of submissions: side by side, each result saved as soon as it exists.
+"""Grades a folder of submissions in shards, storing each shard's results once it is done.
 
-One ``<student_id>/`` folder per student. Each finished submission's ``results.json`` is
-written before the next one is reported, so stopping a batch half way loses nothing, and
-``resume=True`` skips students whose code has not changed since their last grading.
+One ``<student_id>/`` folder per student. The batch is cut into shards that run where the
+executor says (this process, local grader processes, a Dask cluster); each finished shard
+is scored, its ``results.json`` files written and its rows stored in the gradebook in one
+transaction before the next one is taken, with Ctrl-C held off meanwhile. Stopping a
+batch half way therefore loses only what was still running, and ``resume=True`` skips
+students whose code has not changed since their last grading.
 """
 
 from __future__ import annotations
 
-import traceback
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from datetime import UTC, datetime
+import math
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from autograder.course.attempts import ATTEMPTS_DIR, Attempt, counted_index, find_attempts, to_grade
 from autograder.course.results import SubmissionResult, read_results, write_results
-from autograder.course.spec import AssignmentSpec
 from autograder.course.student_ids import student_id_problem
-from autograder.course.submission import UnusableSubmission, read_submission
-from autograder.course.untrusted_text import SUMMARY_CHARS, cap
-from autograder.grade.late import stamp_lateness
+from autograder.grade.executors import make_executor
+from autograder.grade.scoring import ManualScores, manual_index, score_student
+from autograder.grade.shard import RESULTS_FILE, ShardJob, ShardOutcome, results_path
 from autograder.grade.table import grades_frame, write_grades
 from autograder.gradebook.store import Gradebook
-from autograder.manual.scores import load_scores, written_results
-from autograder.runner.one_submission import GradingContext, grade_submission
+from autograder.runner.one_submission import GradingContext
 
-RESULTS_FILE = "results.json"
+MAX_SHARD = 16  # students per shard: what a lost worker or a Ctrl-C can cost at most
+
+
+class GradedBatch(list):
+    """The counted result of every student graded or kept, sorted by id, and the tally."""
+
+    graded: int = 0  # attempts graded in this run
+    reused: int = 0  # attempts whose earlier results were kept (``resume``)
+    interrupted: bool = False  # Ctrl-C stopped the batch; what finished is stored
+    remaining: int = 0  # students not reached because of the interruption
+    sandbox_notes: dict[str, str]  # worker -> what its sandbox lacks
 
 
 def student_folders(submissions: Path, problems: list[str] | None = None) -> list[tuple[str, Path]]:
@@ -49,6 +60,12 @@ def student_folders(submissions: Path, problems: list[str] | None = None) -> lis
     return found
 
 
+def shards_of(folders: Sequence[tuple[str, Path]], workers: int) -> list[list[tuple[str, Path]]]:
+    """Cut the class into shards: several per worker (so they even out), none too big."""
+    size = max(1, min(MAX_SHARD, math.ceil(len(folders) / (4 * max(1, workers)))))
+    return [list(folders[i : i + size]) for i in range(0, len(folders), size)]
+
+
 def grade_batch(
     ctx: GradingContext,
     folders: Iterable[tuple[str, Path]],
@@ -58,8 +75,9 @@ def grade_batch(
     resume: bool = False,
     on_done: Callable[[SubmissionResult], None] | None = None,
     gradebook: Gradebook | None = None,
-) -> list[SubmissionResult]:
-    """Grade every folder with ``jobs`` workers at once; write each results.json at once.
+    cluster: str | None = None,
+) -> GradedBatch:
+    """Grade every folder with ``jobs`` grader processes (or on the Dask ``cluster``).
 
     The spec's ``attempts`` policy decides what is graded: the top folder ("latest"), or
     every attempt ("best", each attempt's results in ``<sid>/attempts/<label>/``, the best
@@ -67,106 +85,95 @@ def grade_batch(
     graded attempt, goes into the gradebook (``out/gradebook.sqlite`` unless one is given).
     """
     spec = ctx.suite.spec
-    folder_out = out / spec.name
-    manual = load_scores(folder_out)
+    folders = [  # absolute: a Dask worker has a cwd of its own
+        (sid, Path(folder).absolute()) for sid, folder in folders if not student_id_problem(sid)
+    ]
+    job = ShardJob(spec, ctx.secret, Path(out).absolute(), resume, public=ctx.public is not None)
     book = gradebook or Gradebook.open(out)
-    book.record_assignment(spec, ctx.suite.max_score + sum(p.points for p in spec.written_problems))
-
-    def grade_attempt(student_id: str, attempt: Attempt, target: Path) -> SubmissionResult:
-        previous = _up_to_date(spec, attempt.folder, target) if resume else None
-        if previous is not None:
-            return previous
-        try:
-            result = grade_submission(attempt.folder, student_id, ctx)
-        except Exception:  # a bug of ours must not stop the class's grading
-            result = grade_failure(spec, student_id, traceback.format_exc())
-        result.tests += written_results(spec, manual, student_id)
-        stamp_lateness(result, spec, attempt.submitted_at)
-        write_results(result, target)
-        return result
-
-    def one(student_id: str, folder: Path) -> tuple[SubmissionResult, list]:
-        try:
-            return graded_student(student_id, folder)
-        except Exception:  # one student's files must not stop the class's grading
-            return _failed_student(spec, folder_out, student_id, folder)
-
-    def graded_student(student_id: str, folder: Path) -> tuple[SubmissionResult, list]:
-        attempts = find_attempts(folder, spec)
-        graded = {}
-        for attempt in to_grade(attempts, spec.attempts):
-            target = folder_out / student_id / RESULTS_FILE
-            if spec.attempts == "best":
-                target = folder_out / student_id / ATTEMPTS_DIR / attempt.label / RESULTS_FILE
-            graded[attempt.label] = grade_attempt(student_id, attempt, target)
-        chosen = list(graded.values())[
-            counted_index([r.final_score for r in graded.values()], spec.attempts)
-        ]
-        if spec.attempts == "best":
-            write_results(chosen, folder_out / student_id / RESULTS_FILE)
-        return chosen, [(a, graded.get(a.label)) for a in attempts]
-
-    results = []
-    folders = [(sid, folder) for sid, folder in folders if not student_id_problem(sid)]
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(one, sid, folder): sid for sid, folder in folders}
-        for future in as_completed(futures):
-            result, attempts = future.result()
-            book.record_student(spec, futures[future], attempts)
-            results.append(result)
-            if on_done:
-                on_done(result)
-    if gradebook is None:
-        book.close()
-    write_grades(grades_frame(spec, results), folder_out)
-    return sorted(results, key=lambda r: r.student_id)
-
-
-def _failed_student(
-    spec: AssignmentSpec, folder_out: Path, student_id: str, folder: Path
-) -> tuple[SubmissionResult, list]:
-    """Record a failure of ours on one student (inside an ``except``), as its only attempt."""
-    result = grade_failure(spec, student_id, traceback.format_exc())
-    write_results(result, folder_out / student_id / RESULTS_FILE)
-    attempt = Attempt(folder, datetime.now(UTC), "grading time", latest=True)
-    return result, [(attempt, result)]
-
-
-def grade_failure(spec: AssignmentSpec, student_id: str, trace: str) -> SubmissionResult:
-    """The record kept when the grader itself failed on a submission."""
-    return SubmissionResult(
-        spec.name,
-        student_id,
-        "grader-error",
-        "The grader failed on this submission; your instructor has been given the details.",
-        [],
-        output=cap(trace, SUMMARY_CHARS),
-    )
-
-
-def refresh(spec: AssignmentSpec, out: Path) -> list[SubmissionResult]:
-    """Re-apply manual scores to every saved result and rebuild grades.csv."""
-    folder_out = out / spec.name
-    manual = load_scores(folder_out)
-    results = []
-    for path in sorted(folder_out.glob(f"*/{RESULTS_FILE}")):
-        result = read_results(path)
-        result.tests = [t for t in result.tests if t.outcome not in ("pending", "graded")]
-        result.tests += written_results(spec, manual, result.student_id)
-        if result.submitted_at:  # the penalty is a share of the raw score, which changed
-            stamp_lateness(result, spec, datetime.fromisoformat(result.submitted_at))
-        write_results(result, path)
-        results.append(result)
-    write_grades(grades_frame(spec, results), folder_out)
-    return results
-
-
-def _up_to_date(spec: AssignmentSpec, folder: Path, results_path: Path) -> SubmissionResult | None:
-    if not results_path.is_file():
-        return None
+    written_points = sum(p.points for p in spec.written_problems)
+    book.record_assignment(spec, ctx.suite.max_score + written_points)
+    store = _Store(job, book, manual_index(book.manual(spec.name)), on_done)
+    executor = make_executor(jobs, cluster, ctx)
+    finished = False
     try:
-        previous = read_results(results_path)
-        current = read_submission(folder, spec).digest
-    except (UnusableSubmission, ValueError, KeyError, OSError):
-        return None
-    return previous if previous.digest == current and previous.status != "grader-error" else None
+        for outcome in executor.run(job, shards_of(folders, executor.workers)):
+            with _interrupt_held():
+                store.keep(outcome)
+        finished = True
+    except KeyboardInterrupt:
+        store.batch.interrupted = True
+    finally:
+        executor.close(abandon=not finished)
+        if gradebook is None:
+            book.close()
+    batch = store.batch
+    reached = {r.student_id for r in batch}
+    if batch.interrupted:  # grades.csv lists what results.json files say, stored earlier or now
+        batch.remaining = sum(sid not in reached for sid, _ in folders)
+        batch += _stored_results(job, [sid for sid, _ in folders if sid not in reached])
+    batch.sort(key=lambda r: r.student_id)
+    write_grades(grades_frame(spec, batch), out / spec.name)
+    return batch
+
+
+class _Store:
+    """Scores each finished shard and writes it: results files, then one transaction."""
+
+    def __init__(
+        self,
+        job: ShardJob,
+        book: Gradebook,
+        manual: ManualScores,
+        on_done: Callable[[SubmissionResult], None] | None,
+    ) -> None:
+        self.job, self.book, self.manual, self.on_done = job, book, manual, on_done
+        self.batch = GradedBatch()
+        self.batch.sandbox_notes = {}
+
+    def keep(self, outcome: ShardOutcome) -> None:
+        spec, out = self.job.spec, self.job.out
+        if outcome.sandbox_note:
+            self.batch.sandbox_notes[outcome.worker] = outcome.sandbox_note
+        records, counted = [], []
+        for student in outcome.students:
+            sid = student.student_id
+            scored = score_student(spec, self.manual, sid, student.attempts)
+            for attempt, result in student.attempts:
+                if result is not None:
+                    write_results(result, results_path(out, spec, sid, attempt))
+                    self.batch.graded += 1
+            self.batch.graded -= student.reused
+            self.batch.reused += student.reused
+            if spec.attempts == "best" and scored.counted is not None:
+                write_results(scored.counted, out / spec.name / sid / RESULTS_FILE)
+            records.append(scored.record)
+            counted.append(scored.counted)
+        self.book.record_students(spec.name, records)
+        for result in counted:
+            if result is not None:
+                self.batch.append(result)
+                if self.on_done:
+                    self.on_done(result)
+
+
+def _stored_results(job: ShardJob, student_ids: list[str]) -> Iterator[SubmissionResult]:
+    for sid in student_ids:
+        path = job.out / job.spec.name / sid / RESULTS_FILE
+        if path.is_file():
+            yield read_results(path)
+
+
+@contextmanager
+def _interrupt_held() -> Iterator[None]:
+    """Hold Ctrl-C off while a shard is written, so files and gradebook stay in step."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list = []
+    previous = signal.signal(signal.SIGINT, lambda *args: caught.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt

@@ -19,7 +19,6 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from autograder.course.results import SubmissionResult
 from autograder.course.spec import AssignmentSpec
 
 DAY = timedelta(days=1)
@@ -33,10 +32,6 @@ class Lateness:
     days_late: int
     fraction: float  # share of the raw score taken off, 0..1
     cut_off: bool = False  # past max_days: earns zero
-
-    @property
-    def late(self) -> bool:
-        return self.days_late > 0
 
     def penalty(self, raw_score: float) -> float:
         """Points taken off a raw score."""
@@ -56,11 +51,3 @@ def assess(spec: AssignmentSpec, student_id: str, submitted_at: datetime | None)
     if policy.max_days is not None and days > policy.max_days:
         return Lateness(due=due, days_late=days, fraction=1.0, cut_off=True)
     return Lateness(due=due, days_late=days, fraction=min(1.0, policy.penalty_per_day * days))
-
-
-def stamp_lateness(result: SubmissionResult, spec: AssignmentSpec, submitted_at: datetime) -> None:
-    """Write the submission time and the late penalty into a graded result."""
-    lateness = assess(spec, result.student_id, submitted_at)
-    result.submitted_at = submitted_at.isoformat(timespec="seconds")
-    result.days_late = lateness.days_late
-    result.late_penalty = lateness.penalty(result.score)

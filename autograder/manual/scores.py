@@ -1,9 +1,9 @@
-"""Hand-graded (written) problems: pending until a TA's score is imported.
+"""Hand-graded (written) problems: a TA's CSV of scores, checked row by row.
 
-Scores live in ``reports/<assignment>/manual_scores.csv`` (student_id, problem, score,
-comment). ``import_scores`` checks each row of a TA's CSV against the spec and the class,
-merges the good rows in (a later import of the same student and problem replaces the
-earlier one) and names every row it refused.
+``import_scores`` checks each row against the spec and the class and names every row it
+refused; the good rows are stored in the gradebook (their one store of record; a later
+import of the same student and problem replaces the earlier one) and folded into the
+results by the grading stage. ``reports/<assignment>/manual_scores.csv`` is an export.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 
 from autograder.course.csv_files import restore_cell, write_csv
-from autograder.course.results import TestResult
 from autograder.course.spec import AssignmentSpec
 from autograder.errors import UserError
 
@@ -26,27 +25,23 @@ class ManualScoreError(UserError):
     """A row of an imported score sheet is unusable; the message names the row."""
 
 
-def load_scores(folder: Path) -> pd.DataFrame:
-    path = folder / SCORES_FILE
-    if not path.is_file():
-        return pd.DataFrame(columns=COLUMNS)
-    scores = pd.read_csv(path, dtype={"student_id": str, "problem": str, "comment": str})
-    scores["comment"] = scores["comment"].map(restore_cell)
-    return scores
-
-
 @dataclass
 class Imported:
-    """What an import did: how many scores it merged, and each row it refused, with why."""
+    """The scores an import accepted (student_id, problem, score, comment), and each row
+    it refused, with why."""
 
-    count: int
+    scores: pd.DataFrame
     refused: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.scores)
 
 
 def import_scores(
-    spec: AssignmentSpec, csv_path: Path, folder: Path, students: set[str] | None = None
+    spec: AssignmentSpec, csv_path: Path, students: set[str] | None = None
 ) -> Imported:
-    """Merge a TA's CSV into the stored scores, row by row.
+    """The rows of a TA's CSV that can be stored, and the ones refused.
 
     The CSV may be the grading sheet (``autograder manual sheet``): extra columns are
     ignored and rows with an empty score are left pending. A row naming a student not in
@@ -64,11 +59,15 @@ def import_scores(
             keep.append(row_number - 2)
     sheet = sheet.loc[keep]
     sheet["score"] = pd.to_numeric(sheet["score"])
-    merged = pd.concat([load_scores(folder), sheet], ignore_index=True)
-    merged = merged.drop_duplicates(subset=["student_id", "problem"], keep="last")
+    return Imported(sheet, refused)
+
+
+def export_scores(scores: pd.DataFrame, folder: Path) -> Path:
+    """Write the stored scores to ``manual_scores.csv``: a copy for people, not read back."""
     folder.mkdir(parents=True, exist_ok=True)
-    write_csv(merged, folder / SCORES_FILE)
-    return Imported(len(sheet), refused)
+    path = folder / SCORES_FILE
+    write_csv(scores[COLUMNS], path)
+    return path
 
 
 def _read_sheet(csv_path: Path) -> pd.DataFrame:
@@ -109,26 +108,3 @@ def _row_problem(
             f"from 0 to {written[row.problem]:g}"
         )
     return ""
-
-
-def written_results(
-    spec: AssignmentSpec, scores: pd.DataFrame, student_id: str
-) -> list[TestResult]:
-    """One result per written problem: graded if a score exists, else pending."""
-    mine = scores[scores["student_id"] == student_id].set_index("problem")
-    results = []
-    for problem in spec.written_problems:
-        name = f"Written: {problem.title}"
-        if problem.id in mine.index:
-            row = mine.loc[problem.id]
-            comment = row["comment"] if isinstance(row["comment"], str) else ""
-            results.append(
-                TestResult(name, problem.id, float(row["score"]), problem.points, "graded", comment)
-            )
-        else:
-            results.append(
-                TestResult(
-                    name, problem.id, 0.0, problem.points, "pending", "Pending manual grading."
-                )
-            )
-    return results

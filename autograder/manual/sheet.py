@@ -20,11 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import mistune
+import pandas as pd
 
 from autograder.course.answers import FoundAnswers, read_answers
 from autograder.course.csv_files import restore_cell, write_csv
 from autograder.course.spec import AssignmentSpec, Problem
-from autograder.manual.scores import load_scores
 from autograder.pages import page
 
 SHEET_FILE = "grading_sheet.csv"
@@ -42,11 +42,18 @@ class Sheet:
     notes: list[str] = field(default_factory=list)  # what the person running it should know
 
 
-def write_sheet(spec: AssignmentSpec, folders: list[tuple[str, Path]], out: Path) -> Sheet:
-    """Write the sheet and pages for ``folders`` (``(student_id, folder)``) into ``out``."""
+def write_sheet(
+    spec: AssignmentSpec,
+    folders: list[tuple[str, Path]],
+    out: Path,
+    scores: pd.DataFrame | None = None,
+) -> Sheet:
+    """Write the sheet and pages for ``folders`` (``(student_id, folder)``) into ``out``,
+    with the ``scores`` already stored (the gradebook's ``manual``) filled in."""
     if not spec.written_problems:
         raise ValueError(f"{spec.name} has no written problems to grade by hand")
-    scores = load_scores(out)
+    if scores is None:
+        scores = pd.DataFrame(columns=["student_id", "problem", "score", "comment"])
     graded = {
         (str(r.student_id), str(r.problem)): (
             r.score,

@@ -16,10 +16,7 @@ import ast
 import copy
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
-from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from typing import TYPE_CHECKING
 
 from autograder.author.collector import CONFTEST
 from autograder.author.markers import holds_solution, solution_regions, without_markers
@@ -28,6 +25,9 @@ from autograder.course.spec import AssignmentSpec, Tolerance
 from autograder.course.submission import notebook_file
 from autograder.errors import UserError
 from autograder.release.student_text import notebook_intro
+
+if TYPE_CHECKING:  # nbformat pulls in jsonschema (about a second): only notebooks pay for it
+    from nbformat import NotebookNode
 
 SCHEMA_VERSION = 3
 PROBLEM_TEXT_ID = "problem_text"
@@ -186,6 +186,8 @@ def source_notebook(spec: AssignmentSpec, points: dict[str, float]) -> NotebookN
     ``points`` gives each code problem's hidden-test points, the worth of its test cell.
     Instructor-only: it holds the reference code and the hidden tests.
     """
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
     reference = spec.path(spec.reference).read_text(encoding="utf-8")
     cells = [_locked_markdown(notebook_intro(spec, notebook_file(spec)), INTRO_ID)]
     if spec.problem_text:
@@ -276,6 +278,8 @@ def _test_cell_source(
 
 
 def _locked_markdown(text: str, grade_id: str) -> NotebookNode:
+    from nbformat.v4 import new_markdown_cell
+
     return _cell(new_markdown_cell(text.strip() + "\n"), grade_id, locked=True)
 
 
@@ -357,4 +361,6 @@ def filled_notebook(student: NotebookNode, source: NotebookNode) -> NotebookNode
 
 def notebook_text(nb: NotebookNode) -> str:
     """The notebook as written to disk (stable, so a re-release gives the same bytes)."""
+    import nbformat
+
     return nbformat.writes(nb, version=4) + "\n"

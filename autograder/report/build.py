@@ -1,6 +1,7 @@
 """``autograder report``: what an instructor reads after grading, and what students get.
 
-From the gradebook alone (plus the spec, and the submission folders for the public tests)
+From the gradebook alone (plus the spec: it runs no code, the public tests' outcome for
+the feedback was recorded when grading)
 it writes, under ``reports/<assignment>/``:
 
 - ``report.html``: one self-contained page (figures embedded as PNG) with the score
@@ -14,6 +15,7 @@ it writes, under ``reports/<assignment>/``:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +31,7 @@ from autograder.errors import UserError
 from autograder.gradebook.store import Gradebook, problem_pivot
 from autograder.report import plots
 from autograder.report.exports import load_roster, write_exports
-from autograder.report.feedback import run_public_tests, student_feedback, write_feedback
+from autograder.report.feedback import student_feedback, write_feedback
 from autograder.report.item_analysis import (
     class_mistakes,
     common_failures,
@@ -96,10 +98,10 @@ def problems_table(spec: AssignmentSpec, tests: pd.DataFrame) -> pd.DataFrame:
         mine = tests[tests["problem"] == problem.id]
         if mine.empty:
             continue
-        per_student = mine.groupby("student_id").agg(
-            score=("score", "sum"),
-            points=("max_score", "sum"),
-            pending=("outcome", lambda o: (o == "pending").any()),
+        per_student = (
+            mine.assign(pending=mine["outcome"] == "pending")
+            .groupby("student_id")
+            .agg(score=("score", "sum"), points=("max_score", "sum"), pending=("pending", "any"))
         )
         scored = per_student[~per_student["pending"]]
         points = float(per_student["points"].max())
@@ -186,7 +188,6 @@ def build_report(
     roster: pd.DataFrame | None = None,
     now: datetime | None = None,
     public: bool = True,
-    jobs: int = 1,
 ) -> Report:
     """Write the HTML report, its CSV tables, every student's feedback and the exports."""
     grades = book.grades(spec.name)
@@ -217,14 +218,7 @@ def build_report(
     page = render_html(spec, tables, figures, notes, now, summary, similarity=similarity)
     html_path.write_text(page, encoding="utf-8")
 
-    public_results = (
-        run_public_tests(
-            spec, dict(zip(grades["student_id"], map(Path, grades["folder"]), strict=True)), jobs
-        )
-        if public
-        else {}
-    )
-    feedback_files = _write_all_feedback(spec, grades, tests, folder, now, public_results)
+    feedback_files = _write_all_feedback(spec, grades, tests, folder, now, public=public)
     exports = write_exports(
         spec,
         grades,
@@ -251,21 +245,35 @@ def _write_all_feedback(
     tests: pd.DataFrame,
     folder: Path,
     now: datetime,
-    public_results: dict,
+    *,
+    public: bool,
 ) -> list[Path]:
     """Every student's feedback.md and feedback.html, in ``folder/<student_id>/``."""
     written = []
-    per_student = dict(tuple(tests.groupby("student_id")))
+    per_student: dict[str, list[dict]] = {}
+    for test in tests.to_dict("records"):  # plain records: a thousand students in a second
+        per_student.setdefault(test["student_id"], []).append(test)
     for grade in grades.itertuples(index=False):
         doc = student_feedback(
             spec,
             pd.Series(grade._asdict()),
-            per_student.get(grade.student_id, tests.iloc[0:0]),
+            per_student.get(grade.student_id, []),
             now=now,
-            public=public_results.get(grade.student_id),
+            public=_stored_public(grade.public_tests) if public else None,
         )
         written += write_feedback(doc, folder / grade.student_id, f"{spec.title}: feedback")
     return written
+
+
+def _stored_public(stored: object) -> dict | None:
+    """The public tests' outcome grading stored for a student (None: not run)."""
+    if not isinstance(stored, str):
+        return None
+    try:
+        found = json.loads(stored)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _usable_ids(

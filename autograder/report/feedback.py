@@ -20,21 +20,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from autograder.check.public import public_context
-from autograder.course.results import SubmissionResult
 from autograder.course.spec import AssignmentSpec
 from autograder.pages import page
-from autograder.runner.one_submission import grade_submission
 
 DETAILS_LATER = ("after_due_date", "after_published")
+WRITTEN = ("pending", "graded")
 
 
 @dataclass
@@ -168,61 +165,66 @@ def _points(value: float) -> str:
 def student_feedback(
     spec: AssignmentSpec,
     grade: pd.Series,
-    tests: pd.DataFrame,
+    tests: pd.DataFrame | Sequence[dict],
     *,
     now: datetime,
-    public: SubmissionResult | None = None,
+    public: dict | None = None,
 ) -> Doc:
     """The feedback document of one student.
 
     ``grade`` is the student's row of ``Gradebook.grades``, ``tests`` their test rows
-    (``Gradebook.tests``), ``public`` their public tests' result if those were run.
+    (``Gradebook.tests``, as a frame or as its records: records are much faster for a
+    class), ``public`` their public tests' outcome as grading stored it
+    (``{"tests": [{"name", "outcome", "output", "diagnosis"}]}``), if they were run.
     """
-    auto = tests[~tests["outcome"].isin(("pending", "graded"))]
-    shown = auto[auto["visibility"] != "hidden"]
-    failing = shown[shown["outcome"].isin(("failed", "grader-error"))]
-    passed = shown[shown["outcome"] == "passed"]
+    rows = tests.to_dict("records") if isinstance(tests, pd.DataFrame) else list(tests)
+    auto = [t for t in rows if t["outcome"] not in WRITTEN]
+    shown = [t for t in auto if t["visibility"] != "hidden"]
+    failing = [t for t in shown if t["outcome"] in ("failed", "grader-error")]
+    passed = [t["name"] for t in shown if t["outcome"] == "passed"]
     doc = Doc()
     doc.heading(1, f"Feedback: {spec.title}")
-    all_well = grade["status"] == "ok" and failing.empty
+    all_well = grade["status"] == "ok" and not failing
     doc.headline(_headline(grade, len(passed), len(shown)), all_well)
     if grade["status"] != "ok" and isinstance(grade["message"], str) and grade["message"]:
         doc.heading(2, "What went wrong")
         doc.code(grade["message"])
     _failures(doc, spec, failing, now)
     doc.bullets(_summary_lines(grade))
-    _problem_scores(doc, spec, tests)
-    if not passed.empty:
-        doc.folded(f"Tests passed ({len(passed)})", list(passed["name"]))
-    hidden = auto[auto["visibility"] == "hidden"]
-    if not hidden.empty:
+    _problem_scores(doc, spec, rows)
+    if passed:
+        doc.folded(f"Tests passed ({len(passed)})", passed)
+    hidden = [t for t in auto if t["visibility"] == "hidden"]
+    if hidden:
+        earned = _points(sum(t["score"] for t in hidden))
+        worth = _points(sum(t["max_score"] for t in hidden))
         doc.para(
             f"{len(hidden)} more test(s) are not shown; they count in the scores above "
-            f"({_points(hidden['score'].sum())} of {_points(hidden['max_score'].sum())} points)."
+            f"({earned} of {worth} points)."
         )
-    _written(doc, tests[tests["outcome"].isin(("pending", "graded"))])
+    _written(doc, [t for t in rows if t["outcome"] in WRITTEN])
     if public is not None:
         _public_tests(doc, public)
     return doc
 
 
-def _failures(doc: Doc, spec: AssignmentSpec, failing: pd.DataFrame, now: datetime) -> None:
+def _failures(doc: Doc, spec: AssignmentSpec, failing: list[dict], now: datetime) -> None:
     """Each failing test: its diagnosis always, its details when they may be shown."""
-    if failing.empty:
+    if not failing:
         return
     reveal = reveal_time(spec)
     details_open = reveal is not None and now >= reveal
     doc.heading(2, "Tests that failed")
-    for test in failing.itertuples(index=False):
-        title = f"{test.name} ({test.problem}, {_points(test.max_score)} pt)"
-        diagnosis = getattr(test, "diagnosis", "")
+    for test in failing:
+        title = f"{test['name']} ({test['problem']}, {_points(test['max_score'])} pt)"
+        diagnosis = test.get("diagnosis", "")
         diagnosis = diagnosis if isinstance(diagnosis, str) else ""
-        if test.outcome == "grader-error":
+        if test["outcome"] == "grader-error":
             diagnosis = "not counted against you: this test failed on the grader's side. " + (
                 diagnosis
             )
-        if test.visibility not in DETAILS_LATER or details_open:
-            doc.failure(title, test.message or "failed", diagnosis=diagnosis)
+        if test["visibility"] not in DETAILS_LATER or details_open:
+            doc.failure(title, test["message"] or "failed", diagnosis=diagnosis)
         elif reveal is not None:
             later = (
                 "The details of this test (its inputs and expected values) are shown after "
@@ -234,51 +236,51 @@ def _failures(doc: Doc, spec: AssignmentSpec, failing: pd.DataFrame, now: dateti
             doc.failure(title, later, code=False, diagnosis=diagnosis)
 
 
-def _problem_scores(doc: Doc, spec: AssignmentSpec, tests: pd.DataFrame) -> None:
+def _problem_scores(doc: Doc, spec: AssignmentSpec, tests: list[dict]) -> None:
     doc.heading(2, "Score per problem")
     rows = []
     for problem in spec.problems:
-        mine = tests[tests["problem"] == problem.id]
-        if mine.empty:
+        mine = [t for t in tests if t["problem"] == problem.id]
+        if not mine:
             continue
-        pending = (mine["outcome"] == "pending").any()
-        score = "pending" if pending else _points(mine["score"].sum())
-        rows.append([problem.title, score, _points(mine["max_score"].sum())])
+        pending = any(t["outcome"] == "pending" for t in mine)
+        score = "pending" if pending else _points(sum(t["score"] for t in mine))
+        rows.append([problem.title, score, _points(sum(t["max_score"] for t in mine))])
     doc.table(["Problem", "Score", "Points"], rows)
 
 
-def _written(doc: Doc, written: pd.DataFrame) -> None:
-    if written.empty:
+def _written(doc: Doc, written: list[dict]) -> None:
+    if not written:
         return
     doc.heading(2, "Written answers")
     doc.bullets(
         [
-            f"{w.name}: "
+            f"{w['name']}: "
             + (
                 "pending, not graded yet"
-                if w.outcome == "pending"
-                else f"{_points(w.score)} / {_points(w.max_score)}"
-                + (f" — {w.message}" if w.message else "")
+                if w["outcome"] == "pending"
+                else f"{_points(w['score'])} / {_points(w['max_score'])}"
+                + (f" — {w['message']}" if w["message"] else "")
             )
-            for w in written.itertuples(index=False)
+            for w in written
         ]
     )
 
 
-def _public_tests(doc: Doc, public: SubmissionResult) -> None:
+def _public_tests(doc: Doc, public: dict) -> None:
+    """The public tests' outcome, recorded when grading (the report runs no code)."""
+    checks = [t for t in public.get("tests", []) if isinstance(t, dict)]
     doc.heading(2, "Public tests (what autograder check shows you)")
-    passed_count = sum(t.outcome == "passed" for t in public.tests)
-    doc.para(f"{passed_count} of {len(public.tests)} passed.")
+    passed_count = sum(t.get("outcome") == "passed" for t in checks)
+    doc.para(f"{passed_count} of {len(checks)} passed.")
     lines = []
-    for test in public.tests:
-        mark = "PASS" if test.outcome == "passed" else "FAIL"
-        lines.append(f"{mark} {test.name}")
-        if test.outcome != "passed":
-            if test.diagnosis:
-                lines.append(f"    Diagnosis: {test.diagnosis}")
-            lines += ["    " + line for line in test.output.splitlines()[:20]]
-    if public.message:
-        lines += ["", public.message]
+    for test in checks:
+        passed = test.get("outcome") == "passed"
+        lines.append(f"{'PASS' if passed else 'FAIL'} {test.get('name', '')}")
+        if not passed:
+            if test.get("diagnosis"):
+                lines.append(f"    Diagnosis: {test['diagnosis']}")
+            lines += ["    " + line for line in str(test.get("output", "")).splitlines()[:20]]
     doc.code("\n".join(lines))
 
 
@@ -314,27 +316,6 @@ def _summary_lines(grade: pd.Series) -> list[str]:
     if grade.get("attempts", 1) and grade["attempts"] > 1:
         lines.append(f"Attempts handed in: {int(grade['attempts'])}; this one counts")
     return lines
-
-
-def run_public_tests(
-    spec: AssignmentSpec, folders: Mapping[str, Path], jobs: int = 1
-) -> dict[str, SubmissionResult]:
-    """The public tests' result for each student's counted attempt, as ``check`` shows it.
-
-    Run here rather than at grading time so that grading stays as fast as it is, and with
-    the same seed as ``autograder check`` so a student sees the output they saw at home.
-    Folders that no longer exist are left out.
-    """
-    if not spec.public_tests:
-        return {}
-    ctx = public_context(spec)
-    present = {sid: folder for sid, folder in folders.items() if folder.is_dir()}
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {
-            sid: pool.submit(grade_submission, folder, "student", ctx)
-            for sid, folder in present.items()
-        }
-        return {sid: future.result() for sid, future in futures.items()}
 
 
 def write_feedback(doc: Doc, folder: Path, title: str) -> list[Path]:

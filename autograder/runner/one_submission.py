@@ -13,19 +13,31 @@ import time
 import types
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from autograder.author.collector import TestCase, TestSuite
 from autograder.author.mistakes import with_mistake
 from autograder.author.recording import Recorder
-from autograder.author.seeding import rng_for
+from autograder.author.seeding import PUBLIC_SECRET, PUBLIC_STUDENT, rng_for
 from autograder.course.paths import policy_for
 from autograder.course.results import SubmissionResult, TestResult
 from autograder.course.submission import UnusableSubmission, missing_names_note, read_submission
 from autograder.course.untrusted_text import SUMMARY_CHARS, cap, cap_items
 from autograder.runner.replay import RecordingSession, ReplaySession
 from autograder.runner.verdict import Verdict, run_case
-from autograder.sandbox import CallLog, Launcher, LoadReport, Session, SubmissionProxy, open_session
+from autograder.sandbox import (
+    CallLog,
+    CallTimeout,
+    Launcher,
+    LoadReport,
+    Policy,
+    Session,
+    SubmissionProxy,
+    default_launcher,
+    open_session,
+)
 from autograder.sandbox.loading import MISSING_MODULE
 
 MAX_PRINTED = 10_000  # characters of student output kept in results.json
@@ -36,13 +48,27 @@ class GradingContext:
     """What grading needs besides the submission: the suite, secret and worker launcher.
 
     Without a launcher, workers come from the sandboxed zygote (``default_launcher``),
-    with the spec's resource limits and the course folder hidden.
+    with the spec's resource limits and the course folder hidden. With ``public``, the
+    public tests also run (after the hidden ones, in the same worker, seeded as ``check``
+    seeds them) and their outcome is kept for the student's feedback. What can be worked
+    out once per batch (policy, launcher, paths) is, here, and cached.
     """
 
     suite: TestSuite
     secret: str
     launcher: Launcher | None = None
     fresh_inputs: bool = True  # new random inputs for each attempt (see author.seeding)
+    public: TestSuite | None = None
+
+    @cached_property
+    def policy(self) -> Policy:
+        """The sandbox policy of every worker of the batch."""
+        return policy_for(self.suite.spec)
+
+    @cached_property
+    def worker_launcher(self) -> Launcher:
+        """The launcher every submission of the batch uses (started once)."""
+        return self.launcher or default_launcher(self.policy)
 
 
 def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> SubmissionResult:
@@ -60,8 +86,9 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             _all_failed(ctx.suite, bad.message),
             started,
         )
+    public = None
     with open_session(
-        policy_for(spec), spec.module_name, source.chunks, launcher=ctx.launcher
+        ctx.policy, spec.module_name, source.chunks, launcher=ctx.worker_launcher
     ) as session:
         report = session.start()
         if report.fault is not None:
@@ -72,8 +99,10 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             message = _load_message(report, source.path.name)
             attempt = source.digest if ctx.fresh_inputs else ""
             seed = (ctx.secret, student_id, attempt)
-            tests = [_run_test(case, session, seed, ctx) for case in ctx.suite.tests]
+            calls = OnceTimedOut(session)
+            tests = [_run_test(case, calls, seed, ctx) for case in ctx.suite.tests]
             status = _status(report, session, tests)
+            public = _run_public(calls, ctx) if ctx.public is not None else None
             if status == "grader-error":
                 message = _grader_error_message(tests, message)
             elif status != "ok" and not message:
@@ -84,11 +113,47 @@ def grade_submission(folder: Path, student_id: str, ctx: GradingContext) -> Subm
             message = "\n".join(part for part in (message, *cap_items(notes)) if part)
     result = _finish(spec.name, student_id, status, message, tests, started, session.output())
     result.digest = source.digest
+    result.public = public
     return result
 
 
+class OnceTimedOut:
+    """The session as tests see it, except that a function that ran out of time is not
+    called again: its later tests fail at once, so an endless loop costs its time limit
+    once per submission, not once per test."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.timed_out: dict[str, str] = {}
+
+    def call(self, path: list[str], args: tuple, kwargs: dict, handle: Any = None) -> Any:
+        name = ".".join(([handle.type_name] if handle is not None else []) + path)
+        if name in self.timed_out:
+            raise CallTimeout(
+                f"{name} was not called again: it already ran past its time limit "
+                f"in an earlier test ({self.timed_out[name]})"
+            )
+        try:
+            return self.session.call(path, args, kwargs, handle)
+        except CallTimeout as timeout:
+            self.timed_out[name] = str(timeout)
+            raise
+
+    def get(self, path: list[str], handle: Any = None) -> Any:
+        """Read a plain attribute (``fetch``): nothing runs, nothing to remember."""
+        return self.session.get(path, handle)
+
+
+def _run_public(calls: OnceTimedOut, ctx: GradingContext) -> dict:
+    """The public tests as ``check`` runs them (same seed), for the student's feedback."""
+    seed = (PUBLIC_SECRET, PUBLIC_STUDENT, "")
+    tests = [_run_test(case, calls, seed, ctx) for case in ctx.public.tests]
+    fields = ("name", "outcome", "output", "diagnosis")
+    return {"tests": [{f: getattr(t, f) for f in fields} for t in tests]}
+
+
 def _run_test(
-    case: TestCase, session: Session, seed: tuple[str, str, str], ctx: GradingContext
+    case: TestCase, session: OnceTimedOut, seed: tuple[str, str, str], ctx: GradingContext
 ) -> TestResult:
     log = CallLog()
     recording = RecordingSession(session)
@@ -152,10 +217,16 @@ def _without_instructor_paths(message: str, root: Path) -> str:
     """Hide where the instructor's files live: pytest's assertion messages can show the
     reference module's path, and students read these messages. Only absolute paths are
     replaced: a relative root such as ``.`` would garble every message."""
-    path = str(root.resolve())
+    path = _resolved(root) if root.is_absolute() else str(root.resolve())
     if len(path) > 1:
         message = message.replace(path, "<solutions>")
     return message
+
+
+@lru_cache(maxsize=16)
+def _resolved(root: Path) -> str:
+    """An absolute root resolved once per batch, not once per test (each costs stat calls)."""
+    return str(root.resolve())
 
 
 def _grader_error_message(tests: list[TestResult], message: str) -> str:

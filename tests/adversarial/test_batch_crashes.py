@@ -23,7 +23,7 @@ from autograder.cli import main
 from autograder.collect.sources import collect
 from autograder.course.attempts import Attempt
 from autograder.course.student_ids import CLASS_OUTPUTS
-from autograder.gradebook.store import Gradebook
+from autograder.gradebook.store import AttemptRecord, Gradebook, StudentRecord
 
 SPARSE_SIZE = 2 * 1024**3  # 2 GB that take no disk: read whole, they would take 4 GB of memory
 
@@ -201,7 +201,8 @@ def test_report_leaves_out_a_gradebook_student_named_like_a_class_file(arena):
     intruder = replace(results["honest"], student_id="tables")
     book = Gradebook.open(arena.course.reports)
     attempt = Attempt(arena.folder("honest"), datetime.now(UTC), "timestamp.txt", latest=True)
-    book.record_student(arena.course.spec("toy"), "tables", [(attempt, intruder)])
+    record = AttemptRecord(attempt, intruder, counted=True)
+    book.record_students("toy", [StudentRecord("tables", [record])])
     book.close()
     assert main(["--course", str(arena.root), "report", "toy", "--no-public"]) == 0
     tables = arena.course.reports / "toy" / "tables"

@@ -254,3 +254,20 @@ def test_a_gradebook_from_before_diagnoses_gains_the_column(tmp_path):
     columns = {c["name"] for c in sa.inspect(book.engine).get_columns("test_results")}
     book.close()
     assert "diagnosis" in columns
+
+
+def test_written_scores_live_in_the_gradebook_and_grading_again_keeps_them(toy_course, tmp_path):
+    hand_in(toy_course, "ona", CORRECT, DUE)
+    root = str(toy_course.root)
+    assert main(["--course", root, "grade", "toy", "-j", "1"]) == 0
+    sheet = tmp_path / "scores.csv"
+    sheet.write_text("student_id,problem,score,comment\nona,essay,2,clear\n")
+    assert main(["--course", root, "manual", "import", "toy", str(sheet)]) == 0
+    export = toy_course.reports / "toy" / "manual_scores.csv"
+    assert pd.read_csv(export)["score"].tolist() == [2.0]
+    export.unlink()  # an export: the gradebook is the store of record
+    assert main(["--course", root, "grade", "toy", "-j", "1"]) == 0
+    with Gradebook.open(toy_course.reports) as book:
+        grades = book.grades("toy").set_index("student_id")
+    assert grades.loc["ona", "raw_score"] == 7.0 and grades.loc["ona", "pending"] == 0
+    assert results_json(toy_course, "ona")["score"] == 7.0

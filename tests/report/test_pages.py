@@ -15,6 +15,7 @@ import autograder
 from autograder.course.attempts import Attempt
 from autograder.course.results import SubmissionResult, TestResult
 from autograder.course.spec import parse_spec
+from autograder.grade.scoring import score_student
 from autograder.gradebook.store import Gradebook
 from autograder.manual.sheet import write_sheet
 from autograder.pages import stylesheet
@@ -65,7 +66,11 @@ def made(tmp_path):
             ("cal", set(), None, -1),
         ]:
             attempt = Attempt(tmp_path, DUE + timedelta(hours=late), "timestamp.txt", True)
-            book.record_student(spec, student, [(attempt, result(student, failing, essay))])
+            manual = {} if essay is None else {(student, "essay"): (essay, "")}
+            scored = score_student(
+                spec, manual, student, [(attempt, result(student, failing, essay))]
+            )
+            book.record_students(spec.name, [scored.record])
         report = build_report(book, spec, tmp_path / "reports", now=DUE, public=False)
     return spec, report
 

@@ -18,7 +18,7 @@ from autograder.course.paths import Course
 from autograder.course.results import SubmissionResult, TestResult
 from autograder.course.spec import parse_spec
 from autograder.course.timestamps import write_timestamp
-from autograder.gradebook.store import Gradebook
+from autograder.gradebook.store import AttemptRecord, Gradebook, StudentRecord
 from autograder.report.build import build_report
 from autograder.report.exports import NBGRADER_COLUMNS, load_roster
 
@@ -121,7 +121,7 @@ def course(tmp_path_factory) -> Course:
 def report(course: Course, now: datetime, out: Path, **kwargs):
     """Build the report from the course's gradebook into ``out`` as it would be at ``now``."""
     with Gradebook.open(course.reports) as book:
-        return build_report(book, course.spec("toy"), out, now=now, jobs=2, **kwargs)
+        return build_report(book, course.spec("toy"), out, now=now, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -303,9 +303,21 @@ def test_a_class_where_no_code_ran_still_gets_a_report(tmp_path, status):
         for student in ("a", "b"):
             result = SubmissionResult("e", student, status, "nothing ran", list(tests))
             attempt = Attempt(tmp_path, DUE, "timestamp.txt", latest=True)
-            book.record_student(spec, student, [(attempt, result)])
+            record = AttemptRecord(attempt, result, counted=True)
+            book.record_students(spec.name, [StudentRecord(student, [record])])
         made = build_report(book, spec, tmp_path / "reports", now=AFTER_DUE, public=False)
     page = made.html.read_text()
     assert "Nothing to show." in page  # no item analysis without code that ran
     assert f"<td>{status}</td><td class=num>2</td>" in page
     assert "nothing ran" in (tmp_path / "reports" / "e" / "a" / "feedback.md").read_text()
+
+
+def test_the_report_reads_what_grading_stored_and_runs_no_code(toy_course, submit):
+    submit("amy", "import numpy as np\ndef double(x):\n    return 2 * np.asarray(x)\n")
+    root = str(toy_course.root)
+    assert main(["--course", root, "grade", "toy", "-j", "1"]) == 0
+    shutil.rmtree(toy_course.submissions)  # nothing left to run
+    assert main(["--course", root, "report", "toy"]) == 0
+    text = (toy_course.reports / "toy" / "amy" / "feedback.md").read_text()
+    assert "Public tests" in text and "1 of 2 passed" in text
+    assert "FAIL test\\_norm\\_of\\_zero" in text or "FAIL test_norm_of_zero" in text

@@ -194,3 +194,28 @@ def test_hidden_results_are_shown_after_the_due_date_unless_a_test_says_otherwis
     assert by_name.pop("test_norm") == "visible"
     assert set(by_name.values()) == {"after_due_date"}
     assert {t.visibility for t in load_suite(spec, "public").tests} == {"visible"}
+
+
+def test_a_function_that_timed_out_is_not_called_again(grade):
+    """Three tests call ``double``; its endless loop costs the time limit once, and the
+    other two fail at once saying why. ``norm`` is still graded."""
+    looping = CORRECT.replace("return 2 * np.asarray(x, dtype=float)", "while True:\n        pass")
+    result = grade(looping)
+    doubles = [t for t in result.tests if t.problem == "double"]
+    assert result.status == "timeout"
+    assert len(doubles) == 3 and all(t.outcome == "failed" for t in doubles)
+    assert "time limit" in doubles[0].output and "not called again" not in doubles[0].output
+    for later in doubles[1:]:
+        assert "double was not called again" in later.output
+    assert [t.score for t in result.tests if t.problem == "norm"] == [1.0]
+
+
+def test_public_tests_are_recorded_when_a_context_asks_for_them(toy_course, submit):
+    spec = toy_course.spec("toy")
+    ctx = GradingContext(load_suite(spec), "secret", public=load_suite(spec, "public"))
+    wrong_norm = CORRECT.replace("return float(np.linalg.norm(x))", "return 1.0")
+    result = grade_submission(submit("s1", wrong_norm), "s1", ctx)
+    public = {t["name"]: t["outcome"] for t in result.public["tests"]}
+    assert public == {"test_double_shape": "passed", "test_norm_of_zero": "failed"}
+    assert result.max_score == 5  # public tests are feedback, never points
+    assert GradingContext(load_suite(spec), "secret").public is None
