@@ -186,7 +186,7 @@ def source_notebook(spec: AssignmentSpec, points: dict[str, float]) -> NotebookN
     ``points`` gives each code problem's hidden-test points, the worth of its test cell.
     Instructor-only: it holds the reference code and the hidden tests.
     """
-    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+    from nbformat.v4 import new_code_cell, new_notebook
 
     reference = spec.path(spec.reference).read_text(encoding="utf-8")
     cells = [_locked_markdown(notebook_intro(spec, notebook_file(spec)), INTRO_ID)]
@@ -221,6 +221,22 @@ def source_notebook(spec: AssignmentSpec, points: dict[str, float]) -> NotebookN
                 points=points.get(problem.id, 0.0),
             )
         )
+    cells += _answer_cells(spec)
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def _answer_cells(spec: AssignmentSpec) -> list[NotebookNode]:
+    """For each written problem: its prompt, locked, then the cell the student answers in."""
+    from nbformat.v4 import new_markdown_cell
+
+    cells = []
     for problem in spec.written_problems:
         prompt = f"## {problem.title} ({problem.points:g} points)\n\n{problem.prompt.strip()}"
         cells.append(_locked_markdown(prompt, f"{problem.id}_prompt"))
@@ -233,14 +249,7 @@ def source_notebook(spec: AssignmentSpec, points: dict[str, float]) -> NotebookN
                 points=problem.points,
             )
         )
-    nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.metadata["language_info"] = {"name": "python"}
-    return nb
+    return cells
 
 
 def test_cell_id(problem_id: str) -> str:

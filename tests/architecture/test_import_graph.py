@@ -40,9 +40,6 @@ ORDER = [
 ]
 PACKAGE = Path(autograder.__file__).parent
 PACKAGE_CONSTANTS = {"__version__", "DISTRIBUTION"}  # names in autograder/__init__.py
-# Arrows still being removed by the stage refactor (issue 9). This list only shrinks: an
-# entry that no longer exists fails the test below, so it is deleted with its fix.
-KNOWN_BACKWARD: set[str] = set()
 
 
 def _part(module: str) -> str | None:
@@ -90,12 +87,4 @@ def test_every_part_of_the_package_has_a_place_in_the_flow():
 
 
 def test_no_import_points_from_an_earlier_stage_to_a_later_one():
-    arrows = backward_arrows()
-    unknown = [a for a in arrows if _short(a) not in KNOWN_BACKWARD]
-    assert unknown == []
-    assert {_short(a) for a in arrows} == KNOWN_BACKWARD, "delete fixed entries from the list"
-
-
-def _short(arrow: str) -> str:
-    where, _, rest = arrow.partition(" ")
-    return f"{where.split(':')[0]} -> {rest.rsplit('(', 1)[1].rstrip(')')}"
+    assert backward_arrows() == []
