@@ -16,6 +16,7 @@ import io
 import os
 import signal
 import sys
+import tempfile
 from dataclasses import dataclass
 
 from autograder.sandbox import linux, rootfs, seccomp, worker
@@ -116,6 +117,7 @@ def _enter_scratch(job: Job) -> None:
     if job.scratch:
         os.chdir(job.scratch)
         os.environ.update(HOME=job.scratch, TMPDIR=job.scratch)
+        tempfile.tempdir = None  # forget any folder the fork server's tempfile had cached
 
 
 def _join_empty_session_keyring() -> None:

@@ -17,12 +17,14 @@ from __future__ import annotations
 import fcntl
 import os
 import pwd
-import tempfile
 from dataclasses import dataclass
 
 UID_POOL = 1024  # uids in one block: more than the workers one grader runs at once
 MAX_BLOCKS = 64  # graders that may run side by side on one machine
-LOCK_DIRS = ("/run/lock", tempfile.gettempdir())  # the first that exists and is writable
+# Fixed, machine-wide places (never $TMPDIR: two graders must agree on the lock files, and
+# asking ``tempfile`` here would fix its cached folder in the fork server, so that workers
+# would make temporary files outside their scratch folder): the first that is writable.
+LOCK_DIRS = ("/run/lock", "/var/lock", "/tmp")
 ACCOUNTS_END = 60_000  # Debian's UID_MAX: login accounts live below, so blocks stay above
 
 

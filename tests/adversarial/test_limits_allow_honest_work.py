@@ -14,6 +14,7 @@ CORRECT_AND_BUSY = (
     + HONEST_NORM
     + """
 import json
+import os
 import tempfile
 
 with open("notes.json", "w") as f:  # a small file in the scratch folder
@@ -21,7 +22,7 @@ with open("notes.json", "w") as f:  # a small file in the scratch folder
 with tempfile.TemporaryFile() as f:
     f.write(b"x" * 1000)
 _ = np.linalg.solve(np.eye(50) * 2, np.ones(50))  # BLAS works
-print("loaded")
+print("loaded; temporary files in scratch:", tempfile.gettempdir() == os.getcwd())
 """
 )
 
@@ -43,7 +44,7 @@ def test_correct_submission_scores_full_marks_with_every_limit_at_its_minimum(to
     result = arena.grade(CORRECT_AND_BUSY)
     assert result.status == "ok", result.message
     assert result.score == result.max_score
-    assert "loaded" in result.output
+    assert "loaded; temporary files in scratch: True" in result.output
 
 
 @pytest.mark.parametrize("name", sorted(LIMIT_MINIMUMS))
