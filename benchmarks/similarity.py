@@ -17,14 +17,13 @@ from __future__ import annotations
 import argparse
 import ast
 import random
-import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from autograder.author.markers import expected_names, without_markers
 from autograder.course.paths import Course
-from autograder.course.submission import expected_names
 from autograder.grade.batch import student_folders
 from autograder.similarity.compare import compare
 from autograder.similarity.documents import read_class, read_template
@@ -32,7 +31,6 @@ from autograder.similarity.writer import write_similarity
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "softmax"
-MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION\n", re.MULTILINE)
 
 
 def variant_pool(course: Course, names: list[str]) -> dict[str, list[str]]:
@@ -49,7 +47,7 @@ def variant_pool(course: Course, names: list[str]) -> dict[str, list[str]]:
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name in pool:
                 code = ast.get_source_segment(text, node) or ""
-                pool[node.name].append(MARKER.sub("", code))
+                pool[node.name].append(without_markers(code))
     return {name: sorted(set(variants)) for name, variants in pool.items() if variants}
 
 
