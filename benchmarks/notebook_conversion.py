@@ -10,6 +10,7 @@ notebook; nothing is asserted (the machine may be busy).
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import time
 from pathlib import Path
@@ -46,6 +47,7 @@ def timed(path: Path) -> tuple[float, str]:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         rows = []
         for name, cells in CASES.items():
