@@ -136,9 +136,8 @@ def _sandbox_notes(out: Output, notes: dict[str, str]) -> None:
 
 
 def cmd_manual_import(args: argparse.Namespace, course: Course) -> int:
-    from autograder.grade.rescore import rescore
     from autograder.gradebook.store import Gradebook
-    from autograder.manual.scores import export_scores, import_scores
+    from autograder.manual.scores import import_scores, store_scores
 
     out: Output = args.output
     spec = need_course(course).spec(args.assignment)
@@ -148,9 +147,7 @@ def cmd_manual_import(args: argparse.Namespace, course: Course) -> int:
     for problem in imported.refused:
         out.warn(problem)
     with Gradebook.open(reports, args.db) as book:
-        book.record_manual(spec.name, imported.scores)
-        results = rescore(spec, reports, book)
-        export_scores(book.manual(spec.name), reports / spec.name)
+        results = store_scores(spec, reports, book, imported.scores)
     pending = sum(r.pending > 0 for r in results)
     out.say(
         f"Imported {imported.count} score(s) for {spec.name}; gradebook, grades.csv and "

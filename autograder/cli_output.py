@@ -18,7 +18,7 @@ def print_grades(out: Output, results: list[SubmissionResult]) -> None:
     header = ["student", "raw", "late", "score", "max", "%", "pending", "status", "note"]
     rows, paints = [], []
     for r in results:
-        final = r.score - r.late_penalty
+        final = r.final_score
         late = f"late {r.days_late} d: -{r.late_penalty:g}" if r.days_late else ""
         rows.append(
             [
@@ -34,8 +34,8 @@ def print_grades(out: Output, results: list[SubmissionResult]) -> None:
             ]
         )
         status = "green" if r.status == "ok" else "red"
-        paints.append([None, None, "yellow" if late else None, None, None, None, None, status])
-        paints[-1].append(None)
+        late_paint = "yellow" if late else None
+        paints.append([None, None, late_paint, None, None, None, None, status, None])
     right = ["raw", "score", "max", "%", "pending"]
     out.say(table(header, rows, right=right, colours=paints))
     counts: dict[str, int] = {}
@@ -61,7 +61,7 @@ def grades_json(name: str, folder: Path, results: list[SubmissionResult]) -> dic
                 "raw_score": r.score,
                 "days_late": r.days_late,
                 "late_penalty": r.late_penalty,
-                "score": r.score - r.late_penalty,
+                "score": r.final_score,
                 "max_score": r.max_score,
                 "pending": r.pending,
                 "message": r.message,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 STATUSES = ("ok", "error", "timeout", "crashed", "missing", "grader-error")
+WRITTEN_OUTCOMES = ("pending", "graded")  # the outcomes of a written problem, not a test
 
 
 @dataclass

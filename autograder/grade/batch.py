@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from autograder.course.results import SubmissionResult, read_results, write_results
+from autograder.course.results import SubmissionResult, read_results
 from autograder.course.student_ids import student_id_problem
 from autograder.grade.executors import make_executor
-from autograder.grade.scoring import ManualScores, manual_index, score_student
-from autograder.grade.shard import RESULTS_FILE, ShardJob, ShardOutcome, results_path
+from autograder.grade.scoring import ManualScores, manual_index, score_student, write_scored
+from autograder.grade.shard import RESULTS_FILE, ShardJob, ShardOutcome
 from autograder.grade.table import grades_frame, write_grades
 from autograder.gradebook.store import Gradebook
 from autograder.runner.one_submission import GradingContext
@@ -138,14 +138,10 @@ class _Store:
         for student in outcome.students:
             sid = student.student_id
             scored = score_student(spec, self.manual, sid, student.attempts)
-            for attempt, result in student.attempts:
-                if result is not None:
-                    write_results(result, results_path(out, spec, sid, attempt))
-                    self.batch.graded += 1
-            self.batch.graded -= student.reused
+            write_scored(spec, out, sid, student.attempts, scored)
+            graded = sum(result is not None for _, result in student.attempts)
+            self.batch.graded += graded - student.reused
             self.batch.reused += student.reused
-            if spec.attempts == "best" and scored.counted is not None:
-                write_results(scored.counted, out / spec.name / sid / RESULTS_FILE)
             records.append(scored.record)
             counted.append(scored.counted)
         self.book.record_students(spec.name, records)

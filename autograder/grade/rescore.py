@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograder.course.attempts import Attempt
-from autograder.course.results import SubmissionResult, read_results, write_results
+from autograder.course.results import SubmissionResult, read_results
 from autograder.course.spec import AssignmentSpec
-from autograder.grade.scoring import manual_index, score_student
-from autograder.grade.shard import RESULTS_FILE, results_path
+from autograder.grade.scoring import manual_index, score_student, write_scored
+from autograder.grade.shard import results_path
 from autograder.grade.table import grades_frame, write_grades
 from autograder.gradebook.store import Gradebook
 
@@ -30,11 +30,7 @@ def rescore(spec: AssignmentSpec, out: Path, book: Gradebook) -> list[Submission
             result = read_results(path) if owns_file and path.is_file() else None
             attempts.append((attempt, result))
         scored = score_student(spec, manual, student_id, attempts)
-        for attempt, result in attempts:
-            if result is not None:
-                write_results(result, results_path(out, spec, student_id, attempt))
-        if spec.attempts == "best" and scored.counted is not None:
-            write_results(scored.counted, out / spec.name / student_id / RESULTS_FILE)
+        write_scored(spec, out, student_id, attempts, scored)
         records.append(scored.record)
         if scored.counted is not None:
             counted.append(scored.counted)

@@ -8,16 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pandas as pd
 
 from autograder.course.attempts import Attempt
-from autograder.course.results import SubmissionResult, TestResult
+from autograder.course.results import (
+    WRITTEN_OUTCOMES,
+    SubmissionResult,
+    TestResult,
+    write_results,
+)
 from autograder.course.spec import AssignmentSpec
 from autograder.grade.late import assess
+from autograder.grade.shard import RESULTS_FILE, results_path
 from autograder.gradebook.store import AttemptRecord, StudentRecord
 
-WRITTEN_OUTCOMES = ("pending", "graded")
 ManualScores = Mapping[tuple[str, str], tuple[float, str]]  # (student, problem) -> score, comment
 
 
@@ -97,3 +103,19 @@ def score_student(
         records[chosen] = replace(records[chosen], counted=True)
     counted = records[chosen].result if chosen is not None else None
     return ScoredStudent(counted, StudentRecord(student_id, records))
+
+
+def write_scored(
+    spec: AssignmentSpec,
+    out: Path,
+    student_id: str,
+    attempts: Sequence[tuple[Attempt, SubmissionResult | None]],
+    scored: ScoredStudent,
+) -> None:
+    """Write each scored attempt's results.json and, under the "best" policy, the counted
+    attempt's as the student's own results.json."""
+    for attempt, result in attempts:
+        if result is not None:
+            write_results(result, results_path(out, spec, student_id, attempt))
+    if spec.attempts == "best" and scored.counted is not None:
+        write_results(scored.counted, out / spec.name / student_id / RESULTS_FILE)

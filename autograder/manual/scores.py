@@ -14,8 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from autograder.course.csv_files import restore_cell, write_csv
+from autograder.course.results import SubmissionResult
 from autograder.course.spec import AssignmentSpec
 from autograder.errors import UserError
+from autograder.grade.rescore import rescore
+from autograder.gradebook.store import Gradebook
 
 COLUMNS = ["student_id", "problem", "score", "comment"]
 SCORES_FILE = "manual_scores.csv"
@@ -60,6 +63,17 @@ def import_scores(
     sheet = sheet.loc[keep]
     sheet["score"] = pd.to_numeric(sheet["score"])
     return Imported(sheet, refused)
+
+
+def store_scores(
+    spec: AssignmentSpec, reports: Path, book: Gradebook, scores: pd.DataFrame
+) -> list[SubmissionResult]:
+    """Record TAs' scores in the gradebook (the store of record), score every student
+    again, and refresh the ``manual_scores.csv`` export; the counted results come back."""
+    book.record_manual(spec.name, scores)
+    results = rescore(spec, reports, book)
+    export_scores(book.manual(spec.name), reports / spec.name)
+    return results
 
 
 def export_scores(scores: pd.DataFrame, folder: Path) -> Path:

@@ -25,6 +25,7 @@ import pandas as pd
 from autograder.course.answers import FoundAnswers, read_answers
 from autograder.course.csv_files import restore_cell, write_csv
 from autograder.course.spec import AssignmentSpec, Problem
+from autograder.grade.scoring import manual_index
 from autograder.pages import page
 
 SHEET_FILE = "grading_sheet.csv"
@@ -54,13 +55,7 @@ def write_sheet(
         raise ValueError(f"{spec.name} has no written problems to grade by hand")
     if scores is None:
         scores = pd.DataFrame(columns=["student_id", "problem", "score", "comment"])
-    graded = {
-        (str(r.student_id), str(r.problem)): (
-            r.score,
-            r.comment if isinstance(r.comment, str) else "",
-        )
-        for r in scores.itertuples(index=False)
-    }
+    graded = manual_index(scores)
     csv_path = out / SHEET_FILE
     typed = _typed_not_imported(csv_path, graded)
     rows, unanswered, notes, kept = [], 0, [], 0

@@ -134,16 +134,13 @@ def record_written_scores(
     import tempfile
 
     from autograder.course.csv_files import write_csv
-    from autograder.grade.rescore import rescore
-    from autograder.manual.scores import export_scores, import_scores
+    from autograder.manual.scores import import_scores, store_scores
 
     with tempfile.TemporaryDirectory() as tmp:
         sheet = write_csv(scores, Path(tmp) / "scores.csv")
         imported = import_scores(spec, sheet)
     book = gradebook(url)
-    book.record_manual(spec.name, imported.scores)
-    rescore(spec, reports, book)
-    export_scores(book.manual(spec.name), reports / spec.name)
+    store_scores(spec, reports, book, imported.scores)
 
 
 def student_feedback_html(spec: AssignmentSpec, url: str, student_id: str) -> str | None:

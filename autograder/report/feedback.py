@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from autograder.course.results import WRITTEN_OUTCOMES
 from autograder.course.spec import AssignmentSpec
 from autograder.pages import page
 
 DETAILS_LATER = ("after_due_date", "after_published")
-WRITTEN = ("pending", "graded")
 
 
 @dataclass
@@ -178,7 +178,7 @@ def student_feedback(
     (``{"tests": [{"name", "outcome", "output", "diagnosis"}]}``), if they were run.
     """
     rows = tests.to_dict("records") if isinstance(tests, pd.DataFrame) else list(tests)
-    auto = [t for t in rows if t["outcome"] not in WRITTEN]
+    auto = [t for t in rows if t["outcome"] not in WRITTEN_OUTCOMES]
     shown = [t for t in auto if t["visibility"] != "hidden"]
     failing = [t for t in shown if t["outcome"] in ("failed", "grader-error")]
     passed = [t["name"] for t in shown if t["outcome"] == "passed"]
@@ -202,7 +202,7 @@ def student_feedback(
             f"{len(hidden)} more test(s) are not shown; they count in the scores above "
             f"({earned} of {worth} points)."
         )
-    _written(doc, [t for t in rows if t["outcome"] in WRITTEN])
+    _written(doc, [t for t in rows if t["outcome"] in WRITTEN_OUTCOMES])
     if public is not None:
         _public_tests(doc, public)
     return doc

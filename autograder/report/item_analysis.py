@@ -21,6 +21,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from autograder.course.results import WRITTEN_OUTCOMES
+
 FLAG_NOBODY = "nobody passes"
 FLAG_EVERYBODY = "everybody passes"
 FLAG_NO_SPREAD = "no spread in the rest score"
@@ -97,7 +99,7 @@ def matrix_by_test(tests: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
 
     Written problems are left out: their scores are entered by hand, often later.
     """
-    auto = tests[~tests["outcome"].isin(("pending", "graded"))]
+    auto = tests[~tests["outcome"].isin(WRITTEN_OUTCOMES)]
     order = list(dict.fromkeys(auto["name"]))
     scores = auto.pivot_table(index="student_id", columns="name", values="score", aggfunc="sum")
     maxima = auto.groupby("name")["max_score"].max()
@@ -106,7 +108,7 @@ def matrix_by_test(tests: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
 
 def matrix_by_problem(tests: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """Students x code problems (points) and each problem's points."""
-    auto = tests[~tests["outcome"].isin(("pending", "graded"))]
+    auto = tests[~tests["outcome"].isin(WRITTEN_OUTCOMES)]
     order = list(dict.fromkeys(auto["problem"]))
     scores = auto.pivot_table(index="student_id", columns="problem", values="score", aggfunc="sum")
     per_student = auto.groupby(["student_id", "problem"])["max_score"].sum()
@@ -149,12 +151,12 @@ def _mistake_key(diagnosis: str) -> str:
     """Diagnoses that differ only in numbers, or only in which function is missing, are one."""
     if diagnosis.startswith("your code does not define"):
         return MISSING_FUNCTION
-    core = re.sub(r"^for [^:]*: ", "", diagnosis)  # the kind of input (assert_close inputs=)
-    core = re.sub(r" \(\d+ of \d+ entries differ\)$", "", core)
-    return _message_shape(core)
+    return _message_shape(_without_input_kind(diagnosis))
 
 
 def _without_input_kind(diagnosis: str) -> str:
+    """The diagnosis without the kind of input it names (``assert_close(inputs=...)``) and
+    without its count of differing entries."""
     return re.sub(r" \(\d+ of \d+ entries differ\)$", "", re.sub(r"^for [^:]*: ", "", diagnosis))
 
 
