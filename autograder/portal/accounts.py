@@ -135,13 +135,3 @@ def sign_out(engine: sa.Engine, token: str | None) -> None:
     if token:
         with engine.begin() as conn:
             conn.execute(sessions.delete().where(sessions.c.token == token))
-
-
-def students(conn: sa.Connection, course: str) -> list[User]:
-    """The course's students, by login."""
-    rows = conn.execute(
-        sa.select(users)
-        .where(users.c.role == "student", users.c.course == course)
-        .order_by(users.c.login)
-    )
-    return [_user(r) for r in rows]

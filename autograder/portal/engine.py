@@ -43,21 +43,9 @@ def instructor_spec(course: Course, name: str, extensions: dict[str, datetime]) 
     return dataclasses.replace(spec, extensions=tuple(sorted(merged.items())))
 
 
-def course_spec(course: Course, name: str) -> AssignmentSpec:
-    """The instructor's spec as written."""
-    return course.spec(name)
-
-
 def portal_limits(spec: AssignmentSpec) -> Limits:
     """The spec's ``[portal]`` table: ``cooldown_seconds`` and ``max_attempts``."""
     return Limits(spec.portal.cooldown_seconds, spec.portal.max_attempts)
-
-
-def public_spec(course: Course, name: str) -> AssignmentSpec:
-    """The released spec: the public tests a student's upload is graded with at once."""
-    from autograder.course.spec import load_spec
-
-    return load_spec(course.assignments / name)
 
 
 @lru_cache(maxsize=8)

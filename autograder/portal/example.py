@@ -43,7 +43,7 @@ def load_example(settings: Settings, db: sa.Engine) -> dict[str, list[str]]:
                 add_user(conn, login, PASSWORD, role, settings.course_name, login.title())
             accounts[role].append(login)
     for name in core.released(settings.course):
-        spec = core.course_spec(settings.course, name)
+        spec = settings.course.spec(name)
         folder = settings.course.submissions / name
         if not folder.is_dir():
             continue
