@@ -100,9 +100,7 @@ def umount(target: str, flags: int = 0) -> None:
 
 
 def pivot_root(new_root: str, put_old: str) -> None:
-    number = _SYS_PIVOT_ROOT.get(platform.machine())
-    if number is None:
-        raise OSError(errno.ENOSYS, f"pivot_root: unknown architecture {platform.machine()}")
+    number = _syscall_number(_SYS_PIVOT_ROOT, "pivot_root")
     _check(_lib().syscall(ctypes.c_long(number), new_root.encode(), put_old.encode()), "pivot_root")
 
 

@@ -40,8 +40,6 @@ class ZygoteServer:
 
     def __init__(self, policy: Policy | None = None, *, plain: str | None = None) -> None:
         self.policy = policy or Policy()
-        self.isolate = self.policy.isolate
-        self.hide = tuple(self.policy.hide)
         self.owner = os.getpid()
         self._lock = threading.Lock()
         self.report = self._start(plain)
@@ -161,7 +159,7 @@ class ZygoteServer:
         if self.report.get("mode") not in ("root", "userns"):
             return False
         real = os.path.realpath(path)
-        return not any(p in self.hide for p in (path, real)) and any(
+        return not any(p in self.policy.hide for p in (path, real)) and any(
             inside(p, b) for b in self.report.get("binds", []) for p in (path, real)
         )
 
@@ -233,7 +231,7 @@ def shared_server(policy: Policy | None = None) -> ZygoteServer:
         if current is not None and current.alive():
             if not any(current.would_show(path) for path in hide):
                 return current
-            hide = tuple(dict.fromkeys(current.hide + hide))
+            hide = tuple(dict.fromkeys((*current.policy.hide, *hide)))
         server = ZygoteServer(replace(policy, hide=hide))
         _servers.append(server)
         return server
